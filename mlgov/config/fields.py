@@ -1,0 +1,133 @@
+"""Field types shared by every stack's config model.
+
+Each type checks one value on its own (format, length) and, when it fails,
+says what a good value looks like; pydantic collects these failures across
+the whole file. Rules that relate several values (references, uniqueness,
+depth) live in ``references.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from mlgov.constants import Limit
+
+
+class ConfigModel(BaseModel):
+    """Base of every config model: camelCase keys as in the stack files, no unknown keys."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        use_enum_values=False,
+    )
+
+
+def invalid(problem: str, fix: str) -> PydanticCustomError:
+    # The fix rides along in the error context so the report can print it.
+    return PydanticCustomError("mlgov_invalid", problem, {"fix": fix})
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_problem(value: str) -> str | None:
+    """Why AWS would refuse this account email (FACTS.md), or None."""
+    if not Limit.EMAIL_MIN <= len(value) <= Limit.EMAIL_MAX:
+        return f"is {len(value)} characters long; AWS accepts {Limit.EMAIL_MIN}-{Limit.EMAIL_MAX}"
+    if not _EMAIL.match(value):
+        return "is not a valid email address (one '@', no spaces, a domain with a dot)"
+    return None
+
+
+def _check_email(value: str) -> str:
+    problem = email_problem(value)
+    if problem:
+        raise invalid(f"account email {problem}", "use an address such as aws+log-archive@example.com")
+    return value
+
+
+def _length_checker(what: str, maximum: int, example: str):
+    def check(value: str) -> str:
+        if not value or len(value) > maximum:
+            raise invalid(
+                f"{what} must be 1-{maximum} characters, this one has {len(value)}",
+                f"use a shorter {what}, for example {example!r}",
+            )
+        return value
+
+    return check
+
+
+_OU_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
+
+
+def _check_ou_name(value: str) -> str:
+    _length_checker("OU name", Limit.OU_NAME_MAX, "Workloads_Dev")(value)
+    if not _OU_NAME.match(value):
+        raise invalid(
+            "OU name may hold only letters, digits, spaces, '_', '.' and '-', starting with a letter or digit",
+            "rename the OU, for example 'Workloads_Regulated'",
+        )
+    return value
+
+
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+
+def _check_region(value: str) -> str:
+    if not _REGION.match(value):
+        raise invalid("is not an AWS region name", "use a region code such as 'eu-west-1'")
+    return value
+
+
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+
+
+def _check_role_name(value: str) -> str:
+    if not _ROLE_NAME.match(value):
+        raise invalid(
+            "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)",
+            "use a name such as 'OrganizationAccountAccessRole'",
+        )
+    return value
+
+
+_TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$")
+
+
+def _check_tag_key(value: str) -> str:
+    if not _TAG_KEY.match(value) or value.lower().startswith("aws:"):
+        raise invalid(
+            "is not a valid cost-allocation tag key (1-128 characters, not starting with 'aws:')",
+            "use a key such as 'mlgov:cost-center'",
+        )
+    return value
+
+
+_RESOURCE_KEY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+def _check_key(value: str) -> str:
+    if not _RESOURCE_KEY.match(value):
+        raise invalid(
+            "must be lower-case letters, digits and '-', starting with a letter, at most 40 characters",
+            "use a short name such as 'churn-model'",
+        )
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+AccountName = Annotated[str, AfterValidator(_length_checker("account name", Limit.ACCOUNT_NAME_MAX, "ML Churn Dev"))]
+OuNameField = Annotated[str, AfterValidator(_check_ou_name)]
+Region = Annotated[str, AfterValidator(_check_region)]
+RoleName = Annotated[str, AfterValidator(_check_role_name)]
+TagKey = Annotated[str, AfterValidator(_check_tag_key)]
+ResourceKey = Annotated[str, AfterValidator(_check_key)]

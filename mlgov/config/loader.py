@@ -1,0 +1,162 @@
+"""Read a stack's settings, from the stack file (CLI) or from pulumi.Config (program).
+
+Both paths end in ``parse_settings``: the same model, the same errors. Only the
+``mlgov:`` namespace is ours; ``aws:region`` is read for the provider region.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import ValidationError
+
+from mlgov.config.errors import ConfigError, ConfigIssue
+from mlgov.config.org import OrgStackConfig
+from mlgov.config.references import (
+    check_core_accounts,
+    check_guardrail_targets,
+    check_ou_tree,
+    check_regions,
+)
+from mlgov.constants import CONFIG_NAMESPACE, StackKind
+
+StackSettings = Union[OrgStackConfig]
+
+NS = CONFIG_NAMESPACE + ":"
+SECRET_PLACEHOLDER = "[secret]"
+
+# The model and the cross-value rules of each stack kind.
+_MODELS: dict[str, type] = {StackKind.ORG: OrgStackConfig}
+
+
+def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
+    from mlgov.guardrails import guardrail_keys
+
+    return check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, guardrail_keys())
+
+
+_RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {StackKind.ORG: _org_rules}
+
+
+def _pydantic_issues(error: ValidationError) -> list[ConfigIssue]:
+    issues = []
+    for detail in error.errors():
+        path = NS + _format_loc(detail["loc"])
+        fix = (detail.get("ctx") or {}).get("fix") or _generic_fix(detail)
+        problem = detail["msg"]
+        if detail["type"] == "mlgov_invalid":
+            problem = detail["msg"]
+        issues.append(ConfigIssue(path, problem, fix, detail.get("input")))
+    return issues
+
+
+def _format_loc(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif "[" in str(part) or "." in str(part) or ":" in str(part):
+            text += f"[{part!r}]" if text else str(part)
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _generic_fix(detail: dict) -> str:
+    kind = detail["type"]
+    ctx = detail.get("ctx") or {}
+    if kind == "missing":
+        return "add this key"
+    if kind == "extra_forbidden":
+        return "remove this key, or check its spelling against the README's config reference"
+    if kind in ("enum", "literal_error"):
+        return f"use one of {ctx.get('expected', 'the documented values')}"
+    if kind in ("too_short", "too_long"):
+        return "change the number of entries to fit"
+    if kind == "string_pattern_mismatch":
+        return f"use a value matching {ctx.get('pattern')}"
+    return "correct the value as the README's config reference describes"
+
+
+def parse_settings(stack: str, raw: dict[str, Any], source: str) -> StackSettings:
+    """Validate the ``mlgov:`` values of one stack (keys without the namespace)."""
+    kind = raw.get("kind")
+    if kind not in _MODELS:
+        raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is not a stack kind", f"set it to one of {', '.join(_MODELS)}", kind)])
+    issues: list[ConfigIssue] = []
+    settings = None
+    try:
+        settings = _MODELS[kind].model_validate(raw)
+    except ValidationError as error:
+        issues += _pydantic_issues(error)
+    issues += _RULES[kind](raw)
+    if issues:
+        raise ConfigError(stack, source, issues)
+    return settings
+
+
+def stack_file(stacks_dir: Path, stack: str) -> Path:
+    return stacks_dir / f"Pulumi.{stack}.yaml"
+
+
+def read_stack_config(path: Path) -> dict[str, Any]:
+    """The ``config:`` map of a stack file, with secure values replaced by a placeholder."""
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(path.name.removeprefix("Pulumi.").removesuffix(".yaml"), str(path), [ConfigIssue("(file)", f"is not valid YAML: {error}", "fix the YAML syntax")]) from None
+    config = document.get("config") or {}
+    return {key: _unsecure(value) for key, value in config.items()}
+
+
+def _unsecure(value: Any) -> Any:
+    # Secrets stay encrypted in the file; the offline engine never needs their value.
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER
+        return {key: _unsecure(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unsecure(item) for item in value]
+    return value
+
+
+def namespace_values(config: dict[str, Any]) -> dict[str, Any]:
+    return {key[len(NS):]: value for key, value in config.items() if key.startswith(NS)}
+
+
+def load_stack_file(stacks_dir: Path, stack: str) -> StackSettings:
+    path = stack_file(stacks_dir, stack)
+    return parse_settings(stack, namespace_values(read_stack_config(path)), str(path))
+
+
+def load_from_pulumi() -> StackSettings:
+    """Inside the Pulumi program: read the same keys through pulumi.Config."""
+    import pulumi
+
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    raw: dict[str, Any] = {}
+    for key, value in _pulumi_namespace_items():
+        raw[key] = config.get_object(key) if _looks_structured(value) else config.get(key)
+    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'")
+
+
+def _pulumi_namespace_items():
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    merged = {**get_config_env(), **CONFIG.get()}
+    for key, value in merged.items():
+        if key.startswith(NS):
+            yield key[len(NS):], value
+
+
+def _looks_structured(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return isinstance(json.loads(value), (dict, list))
+    except ValueError:
+        return False

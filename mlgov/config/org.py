@@ -1,0 +1,132 @@
+"""The `org` stack's settings: organization, OU tree, core accounts, guardrails.
+
+Each top-level field is one Pulumi config key in the stack file
+(``mlgov:organization``, ``mlgov:organizationalUnits`` ...).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from mlgov.config.fields import (
+    AccountName,
+    ConfigModel,
+    Email,
+    OuNameField,
+    Region,
+    RoleName,
+    TagKey,
+    invalid,
+)
+from mlgov.constants import (
+    ENVIRONMENT_OU,
+    ROOT,
+    STANDARD_OU_TREE,
+    CoreAccountRole,
+    Environment,
+    OuName,
+    StackKind,
+)
+
+_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
+class OrganizationSettings(ConfigModel):
+    existing_organization_id: str | None = None
+    """Adopt this organization (``pulumi import``) instead of creating one."""
+    home_region: Region
+    """Control Tower home region; also where the Control Tower controls are enabled."""
+    allowed_regions: list[Region] = Field(min_length=1)
+    """Region allow-list of the baseline SCP. Must include the home region."""
+    account_email_template: str = "aws+{account}@example.com"
+    """Email of each account; ``{account}`` is replaced by the account's key."""
+    account_access_role_name: RoleName = "OrganizationAccountAccessRole"
+    """Role AWS creates in every new account, assumed by the platform to manage it."""
+    exempt_role_names: list[RoleName] = ["AWSControlTowerExecution"]
+    """Platform roles the security-tooling and region guardrails let through."""
+    cost_allocation_tags: list[TagKey] = Field(default=["mlgov:project", "mlgov:cost-center"], min_length=1)
+    """Tag keys every SageMaker resource must carry (SCP) and every baseline resource gets."""
+    data_lake_bucket_prefix: str = Field(default="mlgov-datalake-", pattern=r"^[a-z0-9][a-z0-9.-]{2,40}$")
+    """Name prefix of the data-lake buckets; sandbox accounts are denied them."""
+
+    @field_validator("existing_organization_id")
+    @classmethod
+    def _org_id(cls, value: str | None) -> str | None:
+        if value is not None and not _ORG_ID.match(value):
+            raise invalid("is not an organization id", "use the id shown by 'aws organizations describe-organization', like 'o-a1b2c3d4e5'")
+        return value
+
+    @field_validator("account_email_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        if value.count("{account}") != 1 or value.count("@") != 1:
+            raise invalid(
+                "must contain '{account}' once and one '@', so every account gets its own address",
+                "use a plus-address such as 'aws+{account}@example.com'",
+            )
+        return value
+
+
+class OrganizationalUnit(ConfigModel):
+    name: OuNameField
+    """OU name, unique in the organization (other entries refer to OUs by name)."""
+    parent: str = ROOT
+    """Name of the parent OU, or 'Root'."""
+
+
+class RegulatedOu(ConfigModel):
+    enabled: bool = False
+    """Create a separate OU for regulated (HIPAA/PCI) workloads."""
+    name: OuNameField = "Workloads_Regulated"
+    parent: str = OuName.WORKLOADS
+
+
+class CoreAccount(ConfigModel):
+    role: CoreAccountRole
+    """What the account is for; other stacks find core accounts by role."""
+    name: AccountName
+    """Account name shown in AWS (1-50 characters)."""
+    ou: str
+    """Name of the OU the account is placed in."""
+    email: Email | None = None
+    """Root email; defaults to organization.accountEmailTemplate with the role."""
+
+
+def _standard_ous() -> list[OrganizationalUnit]:
+    return [OrganizationalUnit(name=name, parent=parent) for name, parent in STANDARD_OU_TREE]
+
+
+class OrgStackConfig(ConfigModel):
+    kind: Literal[StackKind.ORG]
+    organization: OrganizationSettings
+    organizational_units: list[OrganizationalUnit] = Field(default_factory=_standard_ous)
+    """The OU tree. Must contain the standard tree; may add OUs."""
+    regulated_ou: RegulatedOu = RegulatedOu()
+    core_accounts: list[CoreAccount]
+    sagemaker_instance_types: dict[Environment, list[str]] = {}
+    """Allowed SageMaker instance type patterns per environment (e.g. 'ml.m5.*')."""
+    network_isolation_environments: list[Environment] = [Environment.PREPROD, Environment.PROD]
+    """Environments whose SageMaker jobs must run with network isolation."""
+    guardrail_attachments: dict[str, list[str]] = {}
+    """Override where a guardrail (by key) is attached: OU names or 'Root'."""
+
+    def ou_names(self) -> list[str]:
+        names = [ou.name for ou in self.organizational_units]
+        if self.regulated_ou.enabled:
+            names.append(self.regulated_ou.name)
+        return names
+
+    def all_ous(self) -> list[OrganizationalUnit]:
+        ous = list(self.organizational_units)
+        if self.regulated_ou.enabled:
+            ous.append(OrganizationalUnit(name=self.regulated_ou.name, parent=self.regulated_ou.parent))
+        return ous
+
+    def account_email(self, account: CoreAccount) -> str:
+        return account.email or self.organization.account_email_template.format(account=account.role.value)
+
+    def instance_types_by_ou(self) -> dict[str, tuple[str, ...]]:
+        return {ENVIRONMENT_OU[env]: tuple(types) for env, types in self.sagemaker_instance_types.items()}

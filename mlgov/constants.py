@@ -1,0 +1,187 @@
+"""Identifiers that several parts of mlgov must spell the same way.
+
+Resource type tokens, Control Tower control identifiers, the names of the OUs the
+product creates, and AWS limits. One place, tested, so no copy drifts apart.
+The policy pack is self-contained (``pulumi policy publish`` uploads only its
+own folder) and keeps its own copy of the tokens it needs; a test checks that
+both copies agree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+PROJECT = "mlgov"
+CONFIG_NAMESPACE = PROJECT
+
+
+class TypeToken(StrEnum):
+    """Pulumi type tokens as the engine, the mocks and the policy pack see them."""
+
+    STACK = "pulumi:pulumi:Stack"
+    STACK_REFERENCE = "pulumi:pulumi:StackReference"
+    AWS_PROVIDER = "pulumi:providers:aws"
+    ORGANIZATION = "aws:organizations/organization:Organization"
+    ORGANIZATIONAL_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
+    ACCOUNT = "aws:organizations/account:Account"
+    POLICY = "aws:organizations/policy:Policy"
+    POLICY_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
+    DELEGATED_ADMINISTRATOR = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
+    CONTROL_TOWER_CONTROL = "aws:controltower/controlTowerControl:ControlTowerControl"
+    CONFIG_ORGANIZATION_MANAGED_RULE = "aws:cfg/organizationManagedRule:OrganizationManagedRule"
+    S3_BUCKET = "aws:s3/bucket:Bucket"
+    S3_BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+    S3_BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+    S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+    KMS_KEY = "aws:kms/key:Key"
+    KMS_ALIAS = "aws:kms/alias:Alias"
+    SAGEMAKER_DOMAIN = "aws:sagemaker/domain:Domain"
+    SAGEMAKER_USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
+    SAGEMAKER_NOTEBOOK_INSTANCE = "aws:sagemaker/notebookInstance:NotebookInstance"
+    SAGEMAKER_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+    SAGEMAKER_ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+    SAGEMAKER_MODEL = "aws:sagemaker/model:Model"
+    BUDGET = "aws:budgets/budget:Budget"
+    BUDGET_ACTION = "aws:budgets/budgetAction:BudgetAction"
+
+
+# Data-source tokens the program calls; the offline engine answers each of them.
+class InvokeToken(StrEnum):
+    CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
+    REGION = "aws:index/getRegion:getRegion"
+    PARTITION = "aws:index/getPartition:getPartition"
+    ORGANIZATION = "aws:organizations/getOrganization:getOrganization"
+
+
+class OuName(StrEnum):
+    """The OU tree the product builds, named exactly as the brief and the seed post do."""
+
+    SECURITY = "Security"
+    INFRASTRUCTURE = "Infrastructure"
+    SANDBOX = "Sandbox"
+    WORKLOADS = "Workloads"
+    WORKLOADS_DEV = "Workloads_Dev"
+    WORKLOADS_PREPROD = "Workloads_PreProd"
+    WORKLOADS_PROD = "Workloads_Prod"
+    DEPLOYMENTS = "Deployments"
+    DEPLOYMENTS_PREPROD = "Deployments_PreProd"
+    DEPLOYMENTS_PROD = "Deployments_Prod"
+
+
+ROOT = "Root"
+
+# (name, parent) in creation order; parents come before children.
+STANDARD_OU_TREE: tuple[tuple[str, str], ...] = (
+    (OuName.SECURITY, ROOT),
+    (OuName.INFRASTRUCTURE, ROOT),
+    (OuName.SANDBOX, ROOT),
+    (OuName.WORKLOADS, ROOT),
+    (OuName.WORKLOADS_DEV, OuName.WORKLOADS),
+    (OuName.WORKLOADS_PREPROD, OuName.WORKLOADS),
+    (OuName.WORKLOADS_PROD, OuName.WORKLOADS),
+    (OuName.DEPLOYMENTS, ROOT),
+    (OuName.DEPLOYMENTS_PREPROD, OuName.DEPLOYMENTS),
+    (OuName.DEPLOYMENTS_PROD, OuName.DEPLOYMENTS),
+)
+
+WORKLOAD_STAGE_OUS: tuple[str, ...] = (
+    OuName.WORKLOADS_DEV,
+    OuName.WORKLOADS_PREPROD,
+    OuName.WORKLOADS_PROD,
+)
+
+
+class ControlIdentifier(StrEnum):
+    """Control Tower detective controls (FACTS.md); the region is filled in per deployment."""
+
+    S3_PUBLIC_READ_PROHIBITED = "AWS-GR_S3_BUCKET_PUBLIC_READ_PROHIBITED"
+    S3_PUBLIC_WRITE_PROHIBITED = "AWS-GR_S3_BUCKET_PUBLIC_WRITE_PROHIBITED"
+    S3_VERSIONING_ENABLED = "AWS-GR_S3_VERSIONING_ENABLED"
+
+    def arn(self, region: str) -> str:
+        return f"arn:aws:controltower:{region}::control/{self.value}"
+
+
+# There is no AWS-GR control for unencrypted buckets; the AWS Config managed rule
+# is deployed organization-wide instead (FACTS.md).
+S3_ENCRYPTION_CONFIG_RULE = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"
+
+
+class Limit:
+    """AWS Organizations limits (FACTS.md). The policy pack holds them as policy config."""
+
+    SCP_MAX_CHARS = 10_240
+    SCPS_PER_TARGET = 10
+    OU_MAX_DEPTH = 5
+    ACCOUNT_NAME_MAX = 50
+    OU_NAME_MAX = 128
+    POLICY_NAME_MAX = 128
+    POLICY_DESCRIPTION_MAX = 512
+    EMAIL_MIN = 6
+    EMAIL_MAX = 64
+    CONCURRENT_ACCOUNT_CREATIONS = 5
+
+
+class Environment(StrEnum):
+    """The environment stacks; each maps to one workload OU (ENVIRONMENT_OU)."""
+
+    SANDBOX = "sandbox"
+    DEV = "dev"
+    PREPROD = "preprod"
+    PROD = "prod"
+
+
+ENVIRONMENT_OU: dict[Environment, str] = {
+    Environment.SANDBOX: OuName.SANDBOX,
+    Environment.DEV: OuName.WORKLOADS_DEV,
+    Environment.PREPROD: OuName.WORKLOADS_PREPROD,
+    Environment.PROD: OuName.WORKLOADS_PROD,
+}
+
+
+class StackKind(StrEnum):
+    ORG = "org"
+    SHARED = "shared"
+    ENVIRONMENT = "environment"
+
+
+class CoreAccountRole(StrEnum):
+    """The core accounts of the organization; other stacks find them by role."""
+
+    LOG_ARCHIVE = "log-archive"
+    SECURITY_TOOLING = "security-tooling"
+    SECURITY_READ_ONLY = "security-read-only"
+    BREAK_GLASS = "break-glass"
+    NETWORK = "network"
+    SHARED_SERVICES = "shared-services"
+    TEAM_SHARED_SERVICES = "team-shared-services"
+    DATA_LAKE = "data-lake"
+
+
+# Where each core account belongs, as the seed post places them.
+CORE_ACCOUNT_OU: dict[CoreAccountRole, str] = {
+    CoreAccountRole.LOG_ARCHIVE: OuName.SECURITY,
+    CoreAccountRole.SECURITY_TOOLING: OuName.SECURITY,
+    CoreAccountRole.SECURITY_READ_ONLY: OuName.SECURITY,
+    CoreAccountRole.BREAK_GLASS: OuName.SECURITY,
+    CoreAccountRole.NETWORK: OuName.INFRASTRUCTURE,
+    CoreAccountRole.SHARED_SERVICES: OuName.INFRASTRUCTURE,
+    CoreAccountRole.TEAM_SHARED_SERVICES: OuName.WORKLOADS,
+    CoreAccountRole.DATA_LAKE: OuName.WORKLOADS,
+}
+
+# AWS service principals the organization trusts (Control Tower, Identity Center, Config, CloudTrail ...).
+SERVICE_ACCESS_PRINCIPALS: tuple[str, ...] = (
+    "controltower.amazonaws.com",
+    "sso.amazonaws.com",
+    "config.amazonaws.com",
+    "config-multiaccountsetup.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "guardduty.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "access-analyzer.amazonaws.com",
+    "member.org.stacksets.cloudformation.amazonaws.com",
+    "servicecatalog.amazonaws.com",
+    "ram.amazonaws.com",
+)
