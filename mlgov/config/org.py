@@ -21,6 +21,7 @@ from mlgov.config.fields import (
     TagKey,
     invalid,
 )
+from mlgov.guardrails.settings import GuardrailSettings
 from mlgov.constants import (
     ENVIRONMENT_OU,
     ROOT,
@@ -113,6 +114,10 @@ class OrgStackConfig(ConfigModel):
     guardrail_attachments: dict[str, list[str]] = {}
     """Override where a guardrail (by key) is attached: OU names or 'Root'."""
 
+    def referenced_stacks(self) -> list[str]:
+        """Stacks whose outputs this one reads (none: the org stack is the first)."""
+        return []
+
     def ou_names(self) -> list[str]:
         names = [ou.name for ou in self.organizational_units]
         if self.regulated_ou.enabled:
@@ -130,3 +135,23 @@ class OrgStackConfig(ConfigModel):
 
     def instance_types_by_ou(self) -> dict[str, tuple[str, ...]]:
         return {ENVIRONMENT_OU[env]: tuple(types) for env, types in self.sagemaker_instance_types.items()}
+
+    def workload_ous(self) -> list[str]:
+        """OUs that hold ML workloads and get the S3 controls: Workloads_* and the regulated OU."""
+        names = [ou.name for ou in self.organizational_units if ou.name.startswith(OuName.WORKLOADS + "_")]
+        if self.regulated_ou.enabled and self.regulated_ou.name not in names:
+            names.append(self.regulated_ou.name)
+        return names
+
+    def guardrail_settings(self) -> GuardrailSettings:
+        organization = self.organization
+        return GuardrailSettings(
+            allowed_regions=tuple(organization.allowed_regions),
+            instance_types_by_ou=self.instance_types_by_ou(),
+            required_tags=tuple(organization.cost_allocation_tags),
+            # The platform's own access role must get through the guardrails it enforces.
+            exempt_role_names=tuple(dict.fromkeys([*organization.exempt_role_names, organization.account_access_role_name])),
+            data_lake_bucket_prefix=organization.data_lake_bucket_prefix,
+            network_isolation_ous=tuple(ENVIRONMENT_OU[env] for env in self.network_isolation_environments),
+            regulated_ou=self.regulated_ou.name if self.regulated_ou.enabled else None,
+        )

@@ -1,0 +1,1 @@
+"""ComponentResources of mlgov, one concept per module (ARCHITECTURE.md, house style 1)."""

@@ -1,0 +1,27 @@
+"""The ``mlgov`` command line: every subcommand lives in ``mlgov/commands``."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+COMMAND_MODULES = ("plan",)
+
+app = typer.Typer(
+    name="mlgov",
+    help="Governed ML environments on AWS: plan offline, prove the guardrails, check drift.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"mlgov.commands.{name}").register(app)
+
+
+def main() -> None:
+    _register_commands()
+    app()

@@ -1,0 +1,115 @@
+"""The offline engine behind ``mlgov plan``: program under mocks, then the policy pack.
+
+See ARCHITECTURE.md, "The offline engine". What it cannot see: provider-side
+validation and defaults, real ids and ARNs (it makes realistic ones), drift in
+the live organization (``mlgov verify`` does that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mlgov.config import load_stack_file
+from mlgov.config.loader import read_stack_config, stack_file
+from mlgov.constants import PROJECT
+from mlgov.engine.fakes import FakeOrganization
+from mlgov.engine.model import Plan, PlannedResource, StackPlan, Violation
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_STACK_ORDER = ("org", "shared", "sandbox", "dev", "preprod", "prod")
+DEFAULT_REGION = "us-east-1"
+
+
+class PlanError(Exception):
+    """A stack could not be planned; the message says which and why."""
+
+
+def available_stacks(stacks_dir: Path) -> list[str]:
+    present = {path.name[len("Pulumi."):-len(".yaml")] for path in stacks_dir.glob("Pulumi.*.yaml")}
+    known = [name for name in DEFAULT_STACK_ORDER if name in present]
+    return known + sorted(present - set(known))
+
+
+def plan_stacks(
+    stacks: Sequence[str] | None = None,
+    *,
+    project_dir: Path = PROJECT_DIR,
+    stacks_dir: Path | None = None,
+    policy_pack: Path | None = None,
+    policy_config: dict[str, Any] | None = None,
+) -> Plan:
+    """Plan ``stacks`` (default: every stack file) in dependency order.
+
+    Stacks another stack references are planned first; they appear in the
+    result only if asked for. Raises ConfigError for bad config (before any
+    program runs), PlanError when a program fails.
+    """
+    from mlgov.engine.runner import ProgramError, run_program
+    from mlgov.engine.monitor import MissingStackReference
+
+    stacks_dir = stacks_dir or project_dir / "stacks"
+    wanted = list(stacks) if stacks else available_stacks(stacks_dir)
+    order = _with_dependencies(wanted, stacks_dir)
+    settings = {name: load_stack_file(stacks_dir, name) for name in order}
+    organization = FakeOrganization(PROJECT, _region(stacks_dir, order))
+    outputs: dict[str, dict[str, Any]] = {}
+    planned: list[StackPlan] = []
+    for name in order:
+        config = read_stack_config(stack_file(stacks_dir, name))
+        try:
+            plan = run_program(project_dir, name, str(settings[name].kind), config, organization, outputs)
+        except (ProgramError, MissingStackReference) as error:
+            raise PlanError(f"stack '{name}': {error}") from None
+        if policy_pack is not None:
+            plan.violations = _check(policy_pack, plan, config, policy_config)
+        outputs[name] = plan.outputs
+        if name in wanted:
+            planned.append(plan)
+    return Plan(planned)
+
+
+def _with_dependencies(wanted: list[str], stacks_dir: Path) -> list[str]:
+    order: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in trail:
+            raise PlanError(f"stacks reference each other in a cycle: {' -> '.join(trail + (name,))}")
+        if not stack_file(stacks_dir, name).exists():
+            known = ", ".join(available_stacks(stacks_dir)) or "none"
+            raise PlanError(f"no stack file {stack_file(stacks_dir, name)} (stacks here: {known})")
+        for dependency in load_stack_file(stacks_dir, name).referenced_stacks():
+            visit(dependency, trail + (name,))
+        order.append(name)
+
+    for name in wanted:
+        visit(name, ())
+    return order
+
+
+def _region(stacks_dir: Path, order: list[str]) -> str:
+    for name in order:
+        region = read_stack_config(stack_file(stacks_dir, name)).get("aws:region")
+        if isinstance(region, str):
+            return region
+    return DEFAULT_REGION
+
+
+def _check(policy_pack: Path, plan: StackPlan, config: dict[str, Any], policy_config: dict[str, Any] | None) -> list[Violation]:
+    from mlgov.policy_runner import run_policy_pack
+
+    found = run_policy_pack(
+        policy_pack,
+        [resource.to_dict() for resource in plan.resources],
+        project=PROJECT,
+        stack=plan.name,
+        stack_config=config,
+        policy_config=policy_config,
+    )
+    return [Violation(v.policy, v.level, v.urn, v.message) for v in found]
+
+
+__all__ = ["Plan", "PlanError", "PlannedResource", "StackPlan", "Violation", "available_stacks", "plan_stacks", "PROJECT_DIR"]

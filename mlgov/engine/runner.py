@@ -1,0 +1,97 @@
+"""Run the real Pulumi program of one stack under the recording monitor.
+
+This is what ``pulumi preview`` does up to the point where it would call the
+AWS provider: the language host runs ``__main__.py`` inside a root Stack
+resource (``run_in_stack``), every registration goes to the monitor. Each
+stack runs in its own context and event loop so globals of one run (config,
+root resource, settings) never leak into the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from google.protobuf import empty_pb2
+from pulumi.runtime import config as pulumi_config
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.stack import run_in_stack
+
+from mlgov.constants import PROJECT
+from mlgov.engine.fakes import FakeOrganization
+from mlgov.engine.model import StackPlan
+from mlgov.engine.monitor import PlanMocks, RecordingMonitor
+
+
+class ProgramError(Exception):
+    """The program failed (bad config, a bug, a missing reference); the message is for the user."""
+
+
+def config_for_program(config: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Stack-file values as the language host passes them: strings, objects JSON-encoded."""
+    values: dict[str, str] = {}
+    secrets: list[str] = []
+    for key, value in config.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            values[key], secrets = "[secret]", secrets + [key]
+        elif isinstance(value, str):
+            values[key] = value
+        else:
+            values[key] = json.dumps(value)
+    return values, secrets
+
+
+def run_program(
+    project_dir: Path,
+    stack: str,
+    kind: str,
+    config: dict[str, Any],
+    organization: FakeOrganization,
+    references: dict[str, dict[str, Any]],
+) -> StackPlan:
+    context = contextvars.copy_context()
+    return context.run(_run_program, project_dir, stack, kind, config, organization, references)
+
+
+def _run_program(project_dir, stack, kind, config, organization, references) -> StackPlan:
+    mocks = PlanMocks(organization, references)
+    monitor = RecordingMonitor(mocks, PROJECT, stack)
+    values, secrets = config_for_program(config)
+    pulumi_config.set_all_config(values, secrets)
+    pulumi_settings.ROOT.set(None)
+    pulumi_settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
+            engine=MockEngine(None),
+            project=PROJECT,
+            stack=stack,
+            dry_run=False,
+            organization="organization",
+            root_directory=str(project_dir),
+            callbacks=None,
+        )
+    )
+    entry = project_dir / "__main__.py"
+    added_path = str(project_dir) not in sys.path
+    if added_path:
+        sys.path.insert(0, str(project_dir))
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(entry), run_name="__main__")))
+    except pulumi.RunError as error:
+        raise ProgramError(str(error)) from None
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        if added_path:
+            sys.path.remove(str(project_dir))
+    return StackPlan(name=stack, kind=kind, resources=monitor.sorted_records(), outputs=monitor.stack_outputs)
