@@ -17,6 +17,12 @@ app = typer.Typer(
 )
 
 
+
+@app.callback()
+def _root() -> None:
+    """Governed ML environments on AWS: plan offline, prove the guardrails, check drift."""
+
+
 def _register_commands() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(f"mlgov.commands.{name}").register(app)

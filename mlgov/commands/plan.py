@@ -32,8 +32,6 @@ def plan(
     no_policy: Annotated[bool, typer.Option("--no-policy", help="Skip the policy pack (plans only).")] = False,
 ) -> None:
     """Plan stacks with no cloud and no Pulumi CLI; exit 1 on a mandatory policy violation."""
-    from mlgov.policy_runner import PolicyConfigError
-
     user_policy_config = read_json_file(policy_config, "--policy-config") if policy_config else None
     if not no_policy and not (policy_pack / "PulumiPolicy.yaml").exists():
         fail(f"--policy-pack {policy_pack}: no PulumiPolicy.yaml there. Fix: point it at policypacks/ml-guardrails, or pass --no-policy")
@@ -44,9 +42,7 @@ def plan(
             policy_pack=None if no_policy else policy_pack,
             policy_config=user_policy_config,
         )
-    except ConfigError as error:
-        fail(str(error))
-    except (PlanError, PolicyConfigError) as error:
+    except (ConfigError, PlanError) as error:
         fail(str(error))
     document = result.to_dict()
     if format == Format.JSON:

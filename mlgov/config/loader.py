@@ -57,6 +57,8 @@ def _pydantic_issues(error: ValidationError) -> list[ConfigIssue]:
 def _format_loc(loc: tuple) -> str:
     text = ""
     for part in loc:
+        if part == "[key]":
+            continue  # pydantic's marker for "the key of this mapping entry": the path already names it
         if isinstance(part, int):
             text += f"[{part}]"
         elif "[" in str(part) or "." in str(part) or ":" in str(part):

@@ -99,16 +99,19 @@ def _region(stacks_dir: Path, order: list[str]) -> str:
 
 
 def _check(policy_pack: Path, plan: StackPlan, config: dict[str, Any], policy_config: dict[str, Any] | None) -> list[Violation]:
-    from mlgov.policy_runner import run_policy_pack
+    from mlgov.policy_runner import PolicyConfigError, run_policy_pack
 
-    found = run_policy_pack(
-        policy_pack,
-        [resource.to_dict() for resource in plan.resources],
-        project=PROJECT,
-        stack=plan.name,
-        stack_config=config,
-        policy_config=policy_config,
-    )
+    try:
+        found = run_policy_pack(
+            policy_pack,
+            [resource.to_dict() for resource in plan.resources],
+            project=PROJECT,
+            stack=plan.name,
+            stack_config=config,
+            policy_config=policy_config,
+        )
+    except PolicyConfigError as error:
+        raise PlanError(f"policy config: {error}") from None
     return [Violation(v.policy, v.level, v.urn, v.message) for v in found]
 
 

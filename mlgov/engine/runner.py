@@ -14,6 +14,7 @@ import contextvars
 import json
 import runpy
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,35 @@ def run_program(
     organization: FakeOrganization,
     references: dict[str, dict[str, Any]],
 ) -> StackPlan:
+    """Run ``project_dir/__main__.py`` as the language host would."""
+    entry = project_dir / "__main__.py"
+    added_path = str(project_dir) not in sys.path
+    if added_path:
+        sys.path.insert(0, str(project_dir))
+    try:
+        return run_under_monitor(
+            lambda: runpy.run_path(str(entry), run_name="__main__"), stack, kind, config, organization, references
+        )
+    finally:
+        if added_path:
+            sys.path.remove(str(project_dir))
+
+
+def run_under_monitor(
+    program: Callable[[], Any],
+    stack: str,
+    kind: str = "test",
+    config: dict[str, Any] | None = None,
+    organization: FakeOrganization | None = None,
+    references: dict[str, dict[str, Any]] | None = None,
+) -> StackPlan:
+    """Run any program function under the recording monitor (tests use it for single components)."""
+    organization = organization or FakeOrganization(PROJECT, "eu-west-1")
     context = contextvars.copy_context()
-    return context.run(_run_program, project_dir, stack, kind, config, organization, references)
+    return context.run(_run, program, stack, kind, config or {}, organization, references or {})
 
 
-def _run_program(project_dir, stack, kind, config, organization, references) -> StackPlan:
+def _run(program, stack, kind, config, organization, references) -> StackPlan:
     mocks = PlanMocks(organization, references)
     monitor = RecordingMonitor(mocks, PROJECT, stack)
     values, secrets = config_for_program(config)
@@ -75,23 +100,16 @@ def _run_program(project_dir, stack, kind, config, organization, references) -> 
             stack=stack,
             dry_run=False,
             organization="organization",
-            root_directory=str(project_dir),
             callbacks=None,
         )
     )
-    entry = project_dir / "__main__.py"
-    added_path = str(project_dir) not in sys.path
-    if added_path:
-        sys.path.insert(0, str(project_dir))
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(entry), run_name="__main__")))
+        loop.run_until_complete(run_in_stack(program))
     except pulumi.RunError as error:
         raise ProgramError(str(error)) from None
     finally:
         loop.close()
         asyncio.set_event_loop(None)
-        if added_path:
-            sys.path.remove(str(project_dir))
     return StackPlan(name=stack, kind=kind, resources=monitor.sorted_records(), outputs=monitor.stack_outputs)
