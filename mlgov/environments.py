@@ -1,0 +1,55 @@
+"""What differs between environments, in one table (issue 4: no scattered ``if env == ...``).
+
+The SCPs enforce these rules organization-wide; the baseline follows the same
+table so it never builds what the guardrails would deny (an endpoint in dev,
+a route out of a sandbox) and never opens what they close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlgov.constants import Environment, OuName
+
+
+@dataclass(frozen=True)
+class EnvironmentRules:
+    environment: Environment
+    workload_ou: str
+    """OU of the project's account in this environment."""
+    automation_ou: str | None
+    """OU of the project's automation (CI/CD) account, for environments that deploy through a pipeline."""
+    endpoints_allowed: bool
+    """SageMaker endpoints may exist (SCP deny-sagemaker-endpoints covers the others)."""
+    internet_egress: bool
+    """The VPC gets an internet gateway and NAT; elsewhere private subnets and VPC endpoints only."""
+    data_lake_access: bool
+    """Project roles may read the central data lake (read-only, curated zone)."""
+    spend_limit_action: bool
+    """A budget action stops SageMaker spend when the fixed limit is exceeded."""
+    network_isolation: bool
+    """SageMaker jobs must run with network isolation (SCP on these OUs)."""
+
+
+RULES: dict[Environment, EnvironmentRules] = {
+    Environment.SANDBOX: EnvironmentRules(
+        Environment.SANDBOX, OuName.SANDBOX, None,
+        endpoints_allowed=False, internet_egress=True, data_lake_access=False, spend_limit_action=True, network_isolation=False,
+    ),
+    Environment.DEV: EnvironmentRules(
+        Environment.DEV, OuName.WORKLOADS_DEV, None,
+        endpoints_allowed=False, internet_egress=False, data_lake_access=True, spend_limit_action=False, network_isolation=False,
+    ),
+    Environment.PREPROD: EnvironmentRules(
+        Environment.PREPROD, OuName.WORKLOADS_PREPROD, OuName.DEPLOYMENTS_PREPROD,
+        endpoints_allowed=True, internet_egress=False, data_lake_access=False, spend_limit_action=False, network_isolation=True,
+    ),
+    Environment.PROD: EnvironmentRules(
+        Environment.PROD, OuName.WORKLOADS_PROD, OuName.DEPLOYMENTS_PROD,
+        endpoints_allowed=True, internet_egress=False, data_lake_access=False, spend_limit_action=False, network_isolation=True,
+    ),
+}
+
+
+def rules_for(environment: Environment | str) -> EnvironmentRules:
+    return RULES[Environment(environment)]
