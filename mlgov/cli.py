@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan",)
+COMMAND_MODULES = ("plan", "scp_matrix")
 
 app = typer.Typer(
     name="mlgov",

@@ -24,7 +24,8 @@ class Format(StrEnum):
 
 def plan(
     stacks: Annotated[Optional[list[str]], typer.Argument(help="Stacks to plan (default: every stacks/Pulumi.<stack>.yaml).")] = None,
-    stacks_dir: Annotated[Path, typer.Option(help="Folder of the stack files.")] = PROJECT_DIR / "stacks",
+    stacks_dir: Annotated[Optional[Path], typer.Option(help="Folder of the stack files (default: the project's stackConfigDir).")] = None,
+    project_dir: Annotated[Path, typer.Option(help="The Pulumi project to plan (any Python project; mlgov's own by default).")] = PROJECT_DIR,
     format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.TEXT,
     output: Annotated[Optional[Path], typer.Option(help="Write the report here instead of stdout.")] = None,
     policy_pack: Annotated[Path, typer.Option(help="Policy pack to run, as 'pulumi preview --policy-pack' would.")] = DEFAULT_PACK,
@@ -38,6 +39,7 @@ def plan(
     try:
         result = plan_stacks(
             stacks,
+            project_dir=project_dir,
             stacks_dir=stacks_dir,
             policy_pack=None if no_policy else policy_pack,
             policy_config=user_policy_config,

@@ -8,8 +8,11 @@ the live organization (``mlgov verify`` does that).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from mlgov.config import load_stack_file
 from mlgov.config.loader import read_stack_config, stack_file
@@ -49,28 +52,72 @@ def plan_stacks(
     from mlgov.engine.runner import ProgramError, run_program
     from mlgov.engine.monitor import MissingStackReference
 
-    stacks_dir = stacks_dir or project_dir / "stacks"
+    project = ProjectFile.read(project_dir)
+    stacks_dir = stacks_dir or project.stacks_dir
     wanted = list(stacks) if stacks else available_stacks(stacks_dir)
-    order = _with_dependencies(wanted, stacks_dir)
-    settings = {name: load_stack_file(stacks_dir, name) for name in order}
-    organization = FakeOrganization(PROJECT, _region(stacks_dir, order))
+    order = _with_dependencies(wanted, stacks_dir, project)
+    kinds = {name: project.stack_kind(stacks_dir, name) for name in order}
+    organization = FakeOrganization(project.name, _region(stacks_dir, order))
     outputs: dict[str, dict[str, Any]] = {}
     planned: list[StackPlan] = []
     for name in order:
         config = read_stack_config(stack_file(stacks_dir, name))
         try:
-            plan = run_program(project_dir, name, str(settings[name].kind), config, organization, outputs)
+            plan = run_program(project_dir, project.name, name, kinds[name], config, organization, outputs)
         except (ProgramError, MissingStackReference) as error:
             raise PlanError(f"stack '{name}': {error}") from None
         if policy_pack is not None:
-            plan.violations = _check(policy_pack, plan, config, policy_config)
+            plan.violations = _check(policy_pack, project.name, plan, config, policy_config)
         outputs[name] = plan.outputs
         if name in wanted:
             planned.append(plan)
     return Plan(planned)
 
 
-def _with_dependencies(wanted: list[str], stacks_dir: Path) -> list[str]:
+@dataclass(frozen=True)
+class ProjectFile:
+    """The parts of ``Pulumi.yaml`` the engine needs.
+
+    mlgov's own project gets its stack settings validated first (exit 2 on bad
+    config, before any program runs); any other Pulumi Python project is run
+    as is, so the engine and the pack can check arbitrary programs too (the
+    policy pack's broken-stack fixtures are such projects).
+    """
+
+    directory: Path
+    name: str
+    stack_config_dir: str
+
+    @classmethod
+    def read(cls, directory: Path) -> "ProjectFile":
+        path = directory / "Pulumi.yaml"
+        try:
+            document = yaml.safe_load(path.read_text()) or {}
+        except FileNotFoundError:
+            raise PlanError(f"{path}: no Pulumi project here. Fix: point --project-dir at a folder with a Pulumi.yaml") from None
+        except yaml.YAMLError as error:
+            raise PlanError(f"{path}: not valid YAML ({error})") from None
+        name = document.get("name")
+        if not isinstance(name, str) or not name:
+            raise PlanError(f"{path}: 'name' is missing. Fix: give the project a name")
+        return cls(directory, name, str(document.get("stackConfigDir") or "."))
+
+    @property
+    def stacks_dir(self) -> Path:
+        return self.directory / self.stack_config_dir
+
+    @property
+    def is_mlgov(self) -> bool:
+        return self.name == PROJECT
+
+    def stack_kind(self, stacks_dir: Path, stack: str) -> str:
+        return str(load_stack_file(stacks_dir, stack).kind) if self.is_mlgov else "program"
+
+    def referenced_stacks(self, stacks_dir: Path, stack: str) -> list[str]:
+        return load_stack_file(stacks_dir, stack).referenced_stacks() if self.is_mlgov else []
+
+
+def _with_dependencies(wanted: list[str], stacks_dir: Path, project: ProjectFile) -> list[str]:
     order: list[str] = []
 
     def visit(name: str, trail: tuple[str, ...]) -> None:
@@ -81,7 +128,7 @@ def _with_dependencies(wanted: list[str], stacks_dir: Path) -> list[str]:
         if not stack_file(stacks_dir, name).exists():
             known = ", ".join(available_stacks(stacks_dir)) or "none"
             raise PlanError(f"no stack file {stack_file(stacks_dir, name)} (stacks here: {known})")
-        for dependency in load_stack_file(stacks_dir, name).referenced_stacks():
+        for dependency in project.referenced_stacks(stacks_dir, name):
             visit(dependency, trail + (name,))
         order.append(name)
 
@@ -98,14 +145,14 @@ def _region(stacks_dir: Path, order: list[str]) -> str:
     return DEFAULT_REGION
 
 
-def _check(policy_pack: Path, plan: StackPlan, config: dict[str, Any], policy_config: dict[str, Any] | None) -> list[Violation]:
+def _check(policy_pack: Path, project: str, plan: StackPlan, config: dict[str, Any], policy_config: dict[str, Any] | None) -> list[Violation]:
     from mlgov.policy_runner import PolicyConfigError, run_policy_pack
 
     try:
         found = run_policy_pack(
             policy_pack,
             [resource.to_dict() for resource in plan.resources],
-            project=PROJECT,
+            project=project,
             stack=plan.name,
             stack_config=config,
             policy_config=policy_config,

@@ -51,6 +51,7 @@ def config_for_program(config: dict[str, Any]) -> tuple[dict[str, str], list[str
 
 def run_program(
     project_dir: Path,
+    project: str,
     stack: str,
     kind: str,
     config: dict[str, Any],
@@ -64,7 +65,7 @@ def run_program(
         sys.path.insert(0, str(project_dir))
     try:
         return run_under_monitor(
-            lambda: runpy.run_path(str(entry), run_name="__main__"), stack, kind, config, organization, references
+            lambda: runpy.run_path(str(entry), run_name="__main__"), stack, kind, config, organization, references, project
         )
     finally:
         if added_path:
@@ -78,16 +79,17 @@ def run_under_monitor(
     config: dict[str, Any] | None = None,
     organization: FakeOrganization | None = None,
     references: dict[str, dict[str, Any]] | None = None,
+    project: str = PROJECT,
 ) -> StackPlan:
     """Run any program function under the recording monitor (tests use it for single components)."""
     organization = organization or FakeOrganization(PROJECT, "eu-west-1")
     context = contextvars.copy_context()
-    return context.run(_run, program, stack, kind, config or {}, organization, references or {})
+    return context.run(_run, program, project, stack, kind, config or {}, organization, references or {})
 
 
-def _run(program, stack, kind, config, organization, references) -> StackPlan:
+def _run(program, project, stack, kind, config, organization, references) -> StackPlan:
     mocks = PlanMocks(organization, references)
-    monitor = RecordingMonitor(mocks, PROJECT, stack)
+    monitor = RecordingMonitor(mocks, project, stack)
     values, secrets = config_for_program(config)
     pulumi_config.set_all_config(values, secrets)
     pulumi_settings.ROOT.set(None)
@@ -96,7 +98,7 @@ def _run(program, stack, kind, config, organization, references) -> StackPlan:
             monitor=monitor,
             monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
             engine=MockEngine(None),
-            project=PROJECT,
+            project=project,
             stack=stack,
             dry_run=False,
             organization="organization",

@@ -134,13 +134,13 @@ def _ml(settings: GuardrailSettings) -> list[ServiceControlPolicy]:
         ),
         _policy(
             "sagemaker-require-encryption-in-transit",
-            "Denies SageMaker training, tuning, processing and AutoML jobs that disable inter-container "
+            "Denies SageMaker training, tuning, processing and AutoML jobs that do not enable inter-container "
             "traffic encryption, enforcing encryption in transit between job instances.",
             [
                 Statement(
                     "InterContainerEncryption",
                     actions=A.TRAFFIC_ENCRYPTION_ACTIONS,
-                    condition={"Bool": {"sagemaker:InterContainerTrafficEncryption": "false"}},
+                    condition={"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "false"}},
                 )
             ],
             targets,
@@ -171,7 +171,7 @@ def _network_isolation(settings: GuardrailSettings) -> list[ServiceControlPolicy
                 Statement(
                     "NetworkIsolation",
                     actions=A.NETWORK_ISOLATION_ACTIONS,
-                    condition={"Bool": {"sagemaker:NetworkIsolation": "false"}},
+                    condition={"BoolIfExists": {"sagemaker:NetworkIsolation": "false"}},
                 )
             ],
             settings.network_isolation_ous,

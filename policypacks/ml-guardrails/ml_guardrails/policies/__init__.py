@@ -1,0 +1,53 @@
+"""One module per policy; the policy's name is the module name in kebab-case."""
+
+from __future__ import annotations
+
+from . import (
+    account_creation_concurrency,
+    account_email,
+    account_protection,
+    baseline_scps_at_root,
+    endpoint_deny_attachment,
+    name_lengths,
+    ou_depth,
+    required_tags,
+    s3_kms_encryption,
+    s3_public_access_block,
+    s3_tls_only,
+    s3_versioning,
+    sagemaker_domain_vpc_kms,
+    sagemaker_endpoint_environment,
+    sagemaker_notebook_hardening,
+    sagemaker_vpc_kms,
+    scp_attachments_per_target,
+    scp_content,
+    scp_size,
+    workload_ou_controls,
+    workload_ou_ml_scps,
+)
+
+MODULES = (
+    scp_content,
+    scp_size,
+    scp_attachments_per_target,
+    ou_depth,
+    name_lengths,
+    account_protection,
+    account_email,
+    account_creation_concurrency,
+    workload_ou_controls,
+    workload_ou_ml_scps,
+    endpoint_deny_attachment,
+    baseline_scps_at_root,
+    s3_versioning,
+    s3_kms_encryption,
+    s3_public_access_block,
+    s3_tls_only,
+    sagemaker_domain_vpc_kms,
+    sagemaker_notebook_hardening,
+    sagemaker_vpc_kms,
+    sagemaker_endpoint_environment,
+    required_tags,
+)
+
+ALL_POLICIES = [m.POLICY for m in MODULES]

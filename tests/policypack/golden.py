@@ -1,0 +1,100 @@
+"""Compliant "golden" stacks; each failing test changes one field of one of them."""
+
+from __future__ import annotations
+
+from .conftest import Stack, res, scp_doc
+
+OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
+ORG = "aws:organizations/organization:Organization"
+ACCOUNT = "aws:organizations/account:Account"
+POLICY = "aws:organizations/policy:Policy"
+ATTACH = "aws:organizations/policyAttachment:PolicyAttachment"
+CONTROL = "aws:controltower/controlTowerControl:ControlTowerControl"
+ROOT_ID = "r-ab12"
+BASELINE = ["mlgov-deny-leave-organization", "mlgov-deny-root-user", "mlgov-protect-security-services", "mlgov-region-allow-list"]
+ML = ["mlgov-sagemaker-require-vpc", "mlgov-sagemaker-require-kms", "mlgov-sagemaker-require-encryption-in-transit", "mlgov-sagemaker-require-tags"]
+ENDPOINT_DENY = "mlgov-deny-sagemaker-endpoints"
+CONTROLS = ["AWS-GR_S3_BUCKET_PUBLIC_READ_PROHIBITED", "AWS-GR_S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "AWS-GR_S3_VERSIONING_ENABLED"]
+TREE = [("Security", None), ("Sandbox", None), ("Workloads", None),
+        ("Workloads_Dev", "Workloads"), ("Workloads_PreProd", "Workloads"), ("Workloads_Prod", "Workloads")]
+
+
+def ou_id(name: str) -> str:
+    return "ou-ab12-" + (name.lower().replace("_", "") + "00000000")[:8]
+
+
+def ou_arn(name: str) -> str:
+    return f"arn:aws:organizations::111122223333:ou/o-abcdefghij/{ou_id(name)}"
+
+
+def org_stack(*, accounts: int = 2) -> Stack:
+    resources = [res(ORG, "org", {"featureSet": "ALL"}, id="o-abcdefghij",
+                     outputs={"id": "o-abcdefghij", "roots": [{"id": ROOT_ID}], "featureSet": "ALL"})]
+    urns: dict[str, str] = {}
+    for name, parent in TREE:
+        pid = ou_id(parent) if parent else ROOT_ID
+        pdeps = {"parentId": [urns[parent]]} if parent else {}
+        r = res(OU, f"ou-{name.lower()}", {"name": name, "parentId": pid}, id=ou_id(name), pdeps=pdeps,
+                outputs={"id": ou_id(name), "arn": ou_arn(name), "name": name, "parentId": pid})
+        urns[name] = r["urn"]
+        resources.append(r)
+    policies: dict[str, str] = {}
+    for i, pname in enumerate(BASELINE + ML + [ENDPOINT_DENY]):
+        content = scp_doc(sid=f"S{i}")
+        r = res(POLICY, pname, {"name": pname, "content": content, "description": "guardrail", "type": "SERVICE_CONTROL_POLICY"},
+                id=f"p-{i:08d}")
+        policies[pname] = r["urn"]
+        resources.append(r)
+
+    def attach(pname: str, target: str | None) -> None:
+        tid = ou_id(target) if target else ROOT_ID
+        pdeps = {"policyId": [policies[pname]]}
+        if target:
+            pdeps["targetId"] = [urns[target]]
+        resources.append(res(ATTACH, f"att-{pname}-{target or 'root'}",
+                             {"policyId": f"p-{(BASELINE + ML + [ENDPOINT_DENY]).index(pname):08d}", "targetId": tid},
+                             id=f"{tid}:{pname}", pdeps=pdeps))
+
+    for p in BASELINE:
+        attach(p, None)
+    for p in ML:
+        attach(p, "Workloads")
+    attach(ENDPOINT_DENY, "Sandbox")
+    attach(ENDPOINT_DENY, "Workloads_Dev")
+    for name in ("Workloads_Dev", "Workloads_PreProd", "Workloads_Prod"):
+        for control in CONTROLS:
+            resources.append(res(CONTROL, f"ctl-{name}-{control}",
+                                 {"controlIdentifier": f"arn:aws:controltower:eu-west-1::control/{control}",
+                                  "targetIdentifier": ou_arn(name)},
+                                 pdeps={"targetIdentifier": [urns[name]]}))
+    for i in range(accounts):
+        resources.append(res(ACCOUNT, f"acct-{i}", {"name": f"ml-project-{i}", "email": f"aws+ml{i}@example.com",
+                                                     "parentId": ou_id("Workloads_Dev"), "closeOnDeletion": False},
+                             id=f"11112222{i:04d}", protect=True, pdeps={"parentId": [urns["Workloads_Dev"]]}))
+    return Stack(resources)
+
+
+S3 = {
+    "bucket": "aws:s3/bucket:Bucket",
+    "versioning": "aws:s3/bucketVersioning:BucketVersioning",
+    "sse": "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "pab": "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "policy": "aws:s3/bucketPolicy:BucketPolicy",
+}
+TAGS = {"mlgov:project": "churn", "mlgov:cost-center": "cc-42"}
+TLS_POLICY = ('{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*",'
+              '"Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}')
+
+
+def bucket_stack() -> Stack:
+    bucket = res(S3["bucket"], "data", {"bucket": "data", "tags": dict(TAGS)}, id="data")
+    link = {"bucket": [bucket["urn"]]}
+    return Stack([
+        bucket,
+        res(S3["versioning"], "data-versioning", {"bucket": "data", "versioningConfiguration": {"status": "Enabled"}}, pdeps=link),
+        res(S3["sse"], "data-sse", {"bucket": "data", "rules": [{"applyServerSideEncryptionByDefault": {
+            "sseAlgorithm": "aws:kms", "kmsMasterKeyId": "arn:aws:kms:eu-west-1:111122223333:key/abc"}}]}, pdeps=link),
+        res(S3["pab"], "data-pab", {"bucket": "data", "blockPublicAcls": True, "blockPublicPolicy": True,
+                                    "ignorePublicAcls": True, "restrictPublicBuckets": True}, pdeps=link),
+        res(S3["policy"], "data-policy", {"bucket": "data", "policy": TLS_POLICY}, pdeps=link),
+    ])

@@ -1,0 +1,17 @@
+from ml_guardrails import tokens
+
+from mlgov.constants import TypeToken
+
+
+def test_pack_tokens_equal_program_tokens():
+    for member in tokens.TypeToken:
+        assert TypeToken[member.name].value == member.value, member.name
+
+
+def test_policy_names_are_module_names():
+    from ml_guardrails.policies import MODULES
+
+    for module in MODULES:
+        assert module.POLICY.name == module.__name__.rsplit(".", 1)[-1].replace("_", "-")
+        assert module.POLICY.remediation_steps
+        assert module.POLICY.description
