@@ -2,8 +2,10 @@
 
 Used for the core accounts (org stack) and for every ML project's accounts
 (environment stacks). CreateAccount allows at most 5 requests in progress and
-the provider does not retry ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED, so account
-i waits for account i-5: never more than 5 creations run at once (FACTS.md).
+the provider does not retry ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED, so the n-th
+account of a stack waits for the (n-5)-th: never more than 5 creations run at
+once (FACTS.md). One CreationWaves object is shared by every component of a
+stack that creates accounts, so the limit holds across projects too.
 """
 
 from __future__ import annotations
@@ -17,17 +19,53 @@ from components.naming import child_name
 from mlgov.constants import Limit
 
 
+class CreationWaves:
+    """Hands each new account the account it must wait for."""
+
+    def __init__(self, width: int = Limit.CONCURRENT_ACCOUNT_CREATIONS):
+        self.width = width
+        self._created: list[aws.organizations.Account] = []
+
+    def wait_for(self) -> list[aws.organizations.Account]:
+        index = len(self._created)
+        return [self._created[index - self.width]] if index >= self.width else []
+
+    def add(self, account: aws.organizations.Account) -> None:
+        self._created.append(account)
+
+
 @dataclass(frozen=True)
 class AccountSpec:
     key: str
     """Stable key (core role or '<project>-<environment>'); the resource name derives from it."""
     name: str
     """Account name shown in AWS (1-50 characters)."""
-    email: str
+    email: pulumi.Input[str]
     """Root user email, unique across AWS."""
     parent_id: pulumi.Input[str]
     """Id of the OU the account is placed in."""
     tags: dict[str, str] = field(default_factory=dict)
+
+
+def protected_account(
+    spec: AccountSpec, role_name: pulumi.Input[str], waves: CreationWaves, parent: pulumi.Resource
+) -> aws.organizations.Account:
+    """One member account with the rules every account follows (house style 8)."""
+    account = aws.organizations.Account(
+        child_name("account", spec.key),
+        name=spec.name,
+        email=spec.email,
+        parent_id=spec.parent_id,
+        role_name=role_name,
+        # Destroy removes the account from the organization instead of closing it;
+        # closing is a deliberate, separate act (README, "Retiring a project").
+        close_on_deletion=False,
+        iam_user_access_to_billing="DENY",
+        tags=spec.tags,
+        opts=pulumi.ResourceOptions(parent=parent, protect=True, depends_on=waves.wait_for()),
+    )
+    waves.add(account)
+    return account
 
 
 @dataclass(frozen=True)
@@ -35,34 +73,13 @@ class MemberAccountsArgs:
     accounts: tuple[AccountSpec, ...]
     role_name: str
     """Role AWS creates in each account for the management account to assume."""
-    concurrency: int = Limit.CONCURRENT_ACCOUNT_CREATIONS
-    """At most this many CreateAccount calls in flight."""
+    waves: CreationWaves | None = None
+    """Shared wave planner; a new one (width 5) when not given."""
 
 
 class MemberAccounts(pulumi.ComponentResource):
     def __init__(self, name: str, args: MemberAccountsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:member_accounts:MemberAccounts", name, None, opts)
-        self.accounts: dict[str, aws.organizations.Account] = {}
-        created: list[aws.organizations.Account] = []
-        for index, spec in enumerate(args.accounts):
-            waits_for = [created[index - args.concurrency]] if index >= args.concurrency else []
-            account = aws.organizations.Account(
-                child_name("account", spec.key),
-                name=spec.name,
-                email=spec.email,
-                parent_id=spec.parent_id,
-                role_name=args.role_name,
-                # Destroy removes the account from the organization instead of closing it;
-                # closing is a deliberate, separate act (README, "Retiring a project").
-                close_on_deletion=False,
-                iam_user_access_to_billing="DENY",
-                tags=spec.tags,
-                opts=pulumi.ResourceOptions(
-                    parent=self,
-                    protect=True,
-                    depends_on=waits_for,
-                ),
-            )
-            self.accounts[spec.key] = account
-            created.append(account)
+        waves = args.waves or CreationWaves()
+        self.accounts = {spec.key: protected_account(spec, args.role_name, waves, self) for spec in args.accounts}
         self.register_outputs({key: {"id": account.id, "arn": account.arn} for key, account in self.accounts.items()})

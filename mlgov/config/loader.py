@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from mlgov.config.errors import ConfigError, ConfigIssue
+from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
 from mlgov.config.org import OrgStackConfig
 from mlgov.config.references import (
     check_core_accounts,
@@ -24,13 +25,13 @@ from mlgov.config.references import (
 )
 from mlgov.constants import CONFIG_NAMESPACE, StackKind
 
-StackSettings = Union[OrgStackConfig]
+StackSettings = Union[OrgStackConfig, EnvironmentStackConfig]
 
 NS = CONFIG_NAMESPACE + ":"
 SECRET_PLACEHOLDER = "[secret]"
 
 # The model and the cross-value rules of each stack kind.
-_MODELS: dict[str, type] = {StackKind.ORG: OrgStackConfig}
+_MODELS: dict[str, type] = {StackKind.ORG: OrgStackConfig, StackKind.ENVIRONMENT: EnvironmentStackConfig}
 
 
 def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
@@ -39,13 +40,16 @@ def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
     return check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, guardrail_keys())
 
 
-_RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {StackKind.ORG: _org_rules}
+_RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {
+    StackKind.ORG: _org_rules,
+    StackKind.ENVIRONMENT: lambda raw: [],
+}
 
 
-def _pydantic_issues(error: ValidationError) -> list[ConfigIssue]:
+def _pydantic_issues(error: ValidationError, prefix: str = NS) -> list[ConfigIssue]:
     issues = []
     for detail in error.errors():
-        path = NS + _format_loc(detail["loc"])
+        path = prefix + _format_loc(detail["loc"])
         fix = (detail.get("ctx") or {}).get("fix") or _generic_fix(detail)
         problem = detail["msg"]
         if detail["type"] == "mlgov_invalid":
@@ -84,12 +88,18 @@ def _generic_fix(detail: dict) -> str:
     return "correct the value as the README's config reference describes"
 
 
-def parse_settings(stack: str, raw: dict[str, Any], source: str) -> StackSettings:
-    """Validate the ``mlgov:`` values of one stack (keys without the namespace)."""
+def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Path | None = None) -> StackSettings:
+    """Validate the ``mlgov:`` values of one stack (keys without the namespace).
+
+    Environment stacks also read the project catalogue (``projectsFile``,
+    relative to ``stacks_dir``); its mistakes are reported with the file name.
+    """
     kind = raw.get("kind")
     if kind not in _MODELS:
         raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is not a stack kind", f"set it to one of {', '.join(_MODELS)}", kind)])
     issues: list[ConfigIssue] = []
+    if kind == StackKind.ENVIRONMENT:
+        raw, issues = _with_projects(raw, stacks_dir or Path("stacks"))
     settings = None
     try:
         settings = _MODELS[kind].model_validate(raw)
@@ -99,6 +109,28 @@ def parse_settings(stack: str, raw: dict[str, Any], source: str) -> StackSetting
     if issues:
         raise ConfigError(stack, source, issues)
     return settings
+
+
+def _with_projects(raw: dict[str, Any], stacks_dir: Path) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    from mlgov.config.projects import check_projects
+
+    name = raw.get("projectsFile", "projects.yaml")
+    if "projects" in raw:
+        return raw, [ConfigIssue(NS + "projects", "is read from the project catalogue, not set in the stack file", f"move the projects to {stacks_dir / str(name)}")]
+    path = stacks_dir / str(name)
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        return raw, [ConfigIssue(NS + "projectsFile", f"names {path}, which does not exist", "create the project catalogue or fix the file name", name)]
+    except yaml.YAMLError as error:
+        return raw, [ConfigIssue(f"{path.name}", f"is not valid YAML: {error}", "fix the YAML syntax")]
+    prefix = f"{path.name}: "
+    issues = check_projects(document, prefix)
+    try:
+        catalogue = ProjectCatalogue.model_validate(document)
+    except ValidationError as error:
+        return raw, issues + _pydantic_issues(error, prefix)
+    return {**raw, "projects": [project.model_dump(by_alias=True) for project in catalogue.projects]}, issues
 
 
 def stack_file(stacks_dir: Path, stack: str) -> Path:
@@ -132,7 +164,7 @@ def namespace_values(config: dict[str, Any]) -> dict[str, Any]:
 
 def load_stack_file(stacks_dir: Path, stack: str) -> StackSettings:
     path = stack_file(stacks_dir, stack)
-    return parse_settings(stack, namespace_values(read_stack_config(path)), str(path))
+    return parse_settings(stack, namespace_values(read_stack_config(path)), str(path), stacks_dir)
 
 
 def load_from_pulumi() -> StackSettings:
@@ -143,7 +175,19 @@ def load_from_pulumi() -> StackSettings:
     raw: dict[str, Any] = {}
     for key, value in _pulumi_namespace_items():
         raw[key] = config.get_object(key) if _looks_structured(value) else config.get(key)
-    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'")
+    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'", _stacks_dir())
+
+
+def _stacks_dir() -> Path:
+    """The project's stackConfigDir: the language host runs the program in the project folder."""
+    from pulumi.runtime.settings import get_root_directory
+
+    root = Path(get_root_directory() or ".")
+    try:
+        project = yaml.safe_load((root / "Pulumi.yaml").read_text()) or {}
+    except (FileNotFoundError, yaml.YAMLError):
+        project = {}
+    return root / str(project.get("stackConfigDir") or ".")
 
 
 def _pulumi_namespace_items():

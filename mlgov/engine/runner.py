@@ -65,7 +65,7 @@ def run_program(
         sys.path.insert(0, str(project_dir))
     try:
         return run_under_monitor(
-            lambda: runpy.run_path(str(entry), run_name="__main__"), stack, kind, config, organization, references, project
+            lambda: runpy.run_path(str(entry), run_name="__main__"), stack, kind, config, organization, references, project, project_dir
         )
     finally:
         if added_path:
@@ -80,14 +80,15 @@ def run_under_monitor(
     organization: FakeOrganization | None = None,
     references: dict[str, dict[str, Any]] | None = None,
     project: str = PROJECT,
+    project_dir: Path | None = None,
 ) -> StackPlan:
     """Run any program function under the recording monitor (tests use it for single components)."""
     organization = organization or FakeOrganization(PROJECT, "eu-west-1")
     context = contextvars.copy_context()
-    return context.run(_run, program, project, stack, kind, config or {}, organization, references or {})
+    return context.run(_run, program, project, project_dir, stack, kind, config or {}, organization, references or {})
 
 
-def _run(program, project, stack, kind, config, organization, references) -> StackPlan:
+def _run(program, project, project_dir, stack, kind, config, organization, references) -> StackPlan:
     mocks = PlanMocks(organization, references)
     monitor = RecordingMonitor(mocks, project, stack)
     values, secrets = config_for_program(config)
@@ -102,6 +103,7 @@ def _run(program, project, stack, kind, config, organization, references) -> Sta
             stack=stack,
             dry_run=False,
             organization="organization",
+            root_directory=str(project_dir) if project_dir else None,
             callbacks=None,
         )
     )
