@@ -81,7 +81,7 @@ class PlanMocks(Mocks):
 
     def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
         account = self.monitor.account_of_provider(args.provider) if self.monitor else None
-        return self.organization.call(args.token, args.args, account), None
+        return self.organization.call(args.token, args.args, account), []
 
 
 class RecordingMonitor(MockMonitor):
@@ -147,8 +147,23 @@ class RecordingMonitor(MockMonitor):
         payload = _sync_await(rpc.serialize_properties(outputs, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=payload)
 
+    def ReadResource(self, request):
+        # Stack references and `Resource.get` read existing resources instead of creating them.
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self._qualified_types[urn] = urn.split("::")[2]
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.properties)
+        resource_id, outputs = self.mocks.plan_resource(
+            request.type, request.name, urn, inputs, self.account_of_provider(request.provider), request.id
+        )
+        record = self._record(request, urn, resource_id, inputs, outputs)
+        with self._lock:
+            self.records.append(record)
+        payload = _sync_await(rpc.serialize_properties(outputs, {}))
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=payload)
+
     def _record(self, request, urn: str, resource_id: str, inputs: dict, outputs: dict) -> PlannedResource:
-        custom = bool(request.custom)
+        custom = bool(getattr(request, "custom", True))
         provider = request.provider
         if custom and not provider and not request.type.startswith(("pulumi:providers:", "pulumi:pulumi:")):
             provider = self._default_provider(request.type.split(":")[0])
@@ -159,14 +174,14 @@ class RecordingMonitor(MockMonitor):
             id=resource_id,
             parent=request.parent if request.type != TypeToken.STACK else "",
             custom=custom,
-            protect=bool(request.protect),
+            protect=bool(getattr(request, "protect", False)),
             provider=provider,
-            dependencies=sorted(set(request.dependencies)),
-            property_dependencies={key: sorted(set(deps.urns)) for key, deps in sorted(request.propertyDependencies.items())},
+            dependencies=sorted(set(getattr(request, "dependencies", []))),
+            property_dependencies={key: sorted(set(deps.urns)) for key, deps in sorted(getattr(request, "propertyDependencies", {}).items())},
             inputs=plain(inputs),
             outputs=plain(outputs),
-            retain_on_delete=bool(request.retainOnDelete),
-            import_id=request.importId,
+            retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
+            import_id=getattr(request, "importId", ""),
         )
 
     def _default_provider(self, package: str) -> str:

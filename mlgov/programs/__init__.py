@@ -18,4 +18,8 @@ def builder_for(kind: StackKind) -> Callable[[Any], None]:
         from mlgov.programs.org import build_org_stack
 
         return build_org_stack
+    if kind == StackKind.ENVIRONMENT:
+        from mlgov.programs.environment import build_environment_stack
+
+        return build_environment_stack
     raise ValueError(f"no program for stack kind {kind!r}")

@@ -1,0 +1,120 @@
+"""One ML project in one environment: its accounts and the baseline inside them.
+
+The workload account goes into the environment's OU; environments that
+deploy through a pipeline (preprod, prod) also get the project's automation
+account in the matching Deployments OU. Everything inside the workload
+account is created through a provider that assumes the organization access
+role there, pinned with ``allowed_account_ids`` so a mistake can never land
+in the management account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.baseline.project_baseline import ProjectBaseline, ProjectBaselineArgs
+from components.member_accounts import AccountSpec, CreationWaves, protected_account
+from mlgov.config.environment import Project
+from mlgov.environments import EnvironmentRules
+
+
+@dataclass(frozen=True)
+class ProjectAccountSetArgs:
+    project: Project
+    """The project as configured in the catalogue."""
+    rules: EnvironmentRules
+    """This environment's row of the rules table."""
+    workload_ou_id: pulumi.Input[str]
+    automation_ou_id: pulumi.Input[str] | None
+    """Deployments OU id, for environments with an automation account."""
+    email_template: pulumi.Input[str]
+    """Organization's account email template ('{account}' is replaced)."""
+    role_name: pulumi.Input[str]
+    """Organization access role created in each account and assumed by the platform."""
+    region: str
+    availability_zones: tuple[str, ...]
+    budget_alert_emails: tuple[str, ...]
+    waves: CreationWaves
+    """Shared by every project of the stack: at most 5 accounts in creation at once."""
+
+
+def project_tags(project: Project, environment: str) -> dict[str, str]:
+    """Cost-allocation and ownership tags on every account and taggable resource of the project."""
+    return {
+        "mlgov:project": project.name,
+        "mlgov:cost-center": project.cost_center,
+        "mlgov:team": project.team,
+        "mlgov:environment": environment,
+        "mlgov:data-classification": project.data_classification,
+        "mlgov:managed-by": "pulumi",
+    }
+
+
+class ProjectAccountSet(pulumi.ComponentResource):
+    def __init__(self, name: str, args: ProjectAccountSetArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlgov:project_account_set:ProjectAccountSet", name, None, opts)
+        project, environment = args.project, args.rules.environment.value
+        tags = project_tags(project, environment)
+
+        def email(suffix: str) -> pulumi.Output[str]:
+            return pulumi.Output.from_input(args.email_template).apply(lambda template: template.replace("{account}", f"{project.name}-{suffix}"))
+
+        self.workload = protected_account(
+            AccountSpec(key=f"{project.name}-{environment}", name=f"{project.name}-{environment}", email=email(environment), parent_id=args.workload_ou_id, tags=tags),
+            args.role_name,
+            args.waves,
+            self,
+        )
+        self.automation = None
+        if args.rules.automation_ou is not None and args.automation_ou_id is not None:
+            self.automation = protected_account(
+                AccountSpec(
+                    key=f"{project.name}-{environment}-automation",
+                    name=f"{project.name}-{environment}-automation",
+                    email=email(f"{environment}-automation"),
+                    parent_id=args.automation_ou_id,
+                    tags={**tags, "mlgov:account-purpose": "automation"},
+                ),
+                args.role_name,
+                args.waves,
+                self,
+            )
+        self.provider = aws.Provider(
+            f"{name}-provider",
+            region=args.region,
+            allowed_account_ids=[self.workload.id],
+            assume_roles=[
+                aws.ProviderAssumeRoleArgs(
+                    role_arn=pulumi.Output.concat("arn:aws:iam::", self.workload.id, ":role/", args.role_name),
+                    session_name=f"mlgov-{project.name}-{environment}",
+                )
+            ],
+            default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.baseline = ProjectBaseline(
+            f"{name}-baseline",
+            ProjectBaselineArgs(
+                project=project.name,
+                environment=args.rules.environment,
+                account_id=self.workload.id,
+                region=args.region,
+                rules=args.rules,
+                members=tuple((member.user, member.role) for member in project.members),
+                monthly_budget_usd=project.monthly_budget_usd,
+                budget_alert_emails=args.budget_alert_emails,
+                tags=tags,
+                vpc_cidr=project.vpc_cidr,
+                availability_zones=args.availability_zones,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
+        )
+        self.register_outputs(
+            {
+                "accountId": self.workload.id,
+                "automationAccountId": self.automation.id if self.automation else None,
+            }
+        )

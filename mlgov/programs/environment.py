@@ -1,0 +1,50 @@
+"""An environment stack: every project that uses this stage gets its accounts and baseline."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.member_accounts import CreationWaves
+from components.project_account_set import ProjectAccountSet, ProjectAccountSetArgs
+from mlgov.config.environment import EnvironmentStackConfig
+from mlgov.environments import rules_for
+
+
+def _ou_id(ous: pulumi.Output, name: str) -> pulumi.Output[str]:
+    return ous.apply(lambda units: units[name]["id"])
+
+
+def build_environment_stack(config: EnvironmentStackConfig) -> None:
+    rules = rules_for(config.environment)
+    org = pulumi.StackReference(config.org_stack)
+    ous = org.require_output("organizationalUnits")
+    region = pulumi.Config("aws").require("region")
+    waves = CreationWaves()
+    projects = {}
+    for project in config.vended_projects():
+        projects[project.name] = ProjectAccountSet(
+            f"{project.name}-{config.environment.value}",
+            ProjectAccountSetArgs(
+                project=project,
+                rules=rules,
+                workload_ou_id=_ou_id(ous, rules.workload_ou),
+                automation_ou_id=_ou_id(ous, rules.automation_ou) if rules.automation_ou else None,
+                email_template=org.require_output("accountEmailTemplate"),
+                role_name=org.require_output("accountAccessRoleName"),
+                region=region,
+                availability_zones=tuple(config.availability_zones),
+                budget_alert_emails=tuple(config.budget_alert_emails),
+                waves=waves,
+            ),
+        )
+    pulumi.export("environment", config.environment.value)
+    pulumi.export(
+        "projects",
+        {
+            name: {
+                "accountId": account_set.workload.id,
+                "automationAccountId": account_set.automation.id if account_set.automation else None,
+            }
+            for name, account_set in projects.items()
+        },
+    )
