@@ -62,7 +62,14 @@ def protected_account(
         close_on_deletion=False,
         iam_user_access_to_billing="DENY",
         tags=spec.tags,
-        opts=pulumi.ResourceOptions(parent=parent, protect=True, depends_on=waves.wait_for()),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            protect=True,
+            # Even once unprotected, a delete only drops the account from the stack's state:
+            # detaching or closing an account is an operator's deliberate act (README).
+            retain_on_delete=True,
+            depends_on=waves.wait_for(),
+        ),
     )
     waves.add(account)
     return account

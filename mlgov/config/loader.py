@@ -7,6 +7,7 @@ Both paths end in ``parse_settings``: the same model, the same errors. Only the
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Union
@@ -178,10 +179,18 @@ def load_from_pulumi() -> StackSettings:
     return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'", _stacks_dir())
 
 
+# The offline engine may plan stack files from another folder (--stacks-dir);
+# it sets this so the program reads the same files the CLI validated.
+STACK_CONFIG_DIR: ContextVar[Path | None] = ContextVar("mlgov_stack_config_dir", default=None)
+
+
 def _stacks_dir() -> Path:
     """The project's stackConfigDir: the language host runs the program in the project folder."""
     from pulumi.runtime.settings import get_root_directory
 
+    override = STACK_CONFIG_DIR.get()
+    if override is not None:
+        return override
     root = Path(get_root_directory() or ".")
     try:
         project = yaml.safe_load((root / "Pulumi.yaml").read_text()) or {}

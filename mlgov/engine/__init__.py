@@ -63,7 +63,7 @@ def plan_stacks(
     for name in order:
         config = read_stack_config(stack_file(stacks_dir, name))
         try:
-            plan = run_program(project_dir, project.name, name, kinds[name], config, organization, outputs)
+            plan = run_program(project_dir, stacks_dir, project.name, name, kinds[name], config, organization, outputs)
         except (ProgramError, MissingStackReference) as error:
             raise PlanError(f"stack '{name}': {error}") from None
         if policy_pack is not None:

@@ -25,6 +25,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 
+from mlgov.config.loader import STACK_CONFIG_DIR
 from mlgov.constants import PROJECT
 from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.model import StackPlan
@@ -51,6 +52,7 @@ def config_for_program(config: dict[str, Any]) -> tuple[dict[str, str], list[str
 
 def run_program(
     project_dir: Path,
+    stacks_dir: Path,
     project: str,
     stack: str,
     kind: str,
@@ -60,12 +62,17 @@ def run_program(
 ) -> StackPlan:
     """Run ``project_dir/__main__.py`` as the language host would."""
     entry = project_dir / "__main__.py"
+
+    def program() -> None:
+        STACK_CONFIG_DIR.set(stacks_dir)
+        runpy.run_path(str(entry), run_name="__main__")
+
     added_path = str(project_dir) not in sys.path
     if added_path:
         sys.path.insert(0, str(project_dir))
     try:
         return run_under_monitor(
-            lambda: runpy.run_path(str(entry), run_name="__main__"), stack, kind, config, organization, references, project, project_dir
+            program, stack, kind, config, organization, references, project, project_dir
         )
     finally:
         if added_path:

@@ -1,0 +1,141 @@
+"""Every sample stack planned together: project accounts, providers, baseline per environment."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mlgov.constants import ENVIRONMENT_OU, Environment, TypeToken
+from mlgov.engine import plan_stacks
+from mlgov.environments import rules_for
+
+ENVIRONMENTS = [env.value for env in Environment]
+
+
+@pytest.fixture(scope="module")
+def plans():
+    result = plan_stacks(["org", *ENVIRONMENTS])
+    return {stack.name: stack for stack in result.stacks}
+
+
+def _accounts(plan):
+    return {account.inputs["name"]: account for account in plan.of_type(TypeToken.ACCOUNT)}
+
+
+def _providers(plan):
+    return {f"{p.urn}::{p.id}": p for p in plan.of_type(TypeToken.AWS_PROVIDER)}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_project_accounts_sit_in_the_environment_ous_from_org_outputs(plans, env):
+    ous = plans["org"].outputs["organizationalUnits"]
+    rules = rules_for(env)
+    accounts = _accounts(plans[env])
+    assert accounts, env
+    for name, account in accounts.items():
+        expected_ou = rules.automation_ou if name.endswith("-automation") else ENVIRONMENT_OU[Environment(env)]
+        assert account.inputs["parentId"] == ous[expected_ou]["id"], name
+        assert account.protect and account.retain_on_delete
+        assert account.inputs["closeOnDeletion"] is False
+
+
+def test_automation_accounts_only_where_a_pipeline_deploys(plans):
+    for env in ENVIRONMENTS:
+        automation = [name for name in _accounts(plans[env]) if name.endswith("-automation")]
+        expected = {"churn-model", "demand-forecast"} if rules_for(env).automation_ou else set()
+        assert {name.removesuffix(f"-{env}-automation") for name in automation} == expected
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_baseline_resource_goes_through_its_account_provider(plans, env):
+    plan = plans[env]
+    providers = _providers(plan)
+    accounts = {account.urn: account for account in plan.of_type(TypeToken.ACCOUNT)}
+    baselines = [r for r in plan.resources if r.type == "mlgov:project_baseline:ProjectBaseline"]
+    assert baselines
+    by_urn = plan.by_urn()
+    for resource in plan.resources:
+        if not resource.custom or resource.type.startswith("pulumi:") or resource.type == TypeToken.ACCOUNT:
+            continue
+        # Walk up to the ProjectAccountSet: everything below a baseline must use that set's provider.
+        parent = by_urn.get(resource.parent)
+        while parent is not None and parent.type != "mlgov:project_account_set:ProjectAccountSet":
+            parent = by_urn.get(parent.parent)
+        assert parent is not None, resource.urn
+        provider = providers[resource.provider]
+        assert not provider.name.startswith("default"), resource.urn
+        assert provider.parent == parent.urn
+        (account,) = [a for a in accounts.values() if a.parent == parent.urn and not a.inputs["name"].endswith("-automation")]
+        assert json.loads(provider.inputs["allowedAccountIds"]) == [account.id]
+        assert f"arn:aws:iam::{account.id}:role/OrganizationAccountAccessRole" in provider.inputs["assumeRoles"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_buckets_are_complete(plans, env):
+    plan = plans[env]
+    buckets = plan.of_type(TypeToken.S3_BUCKET)
+    assert len(buckets) == 2 * len({a.inputs["name"] for a in plan.of_type(TypeToken.ACCOUNT) if not a.inputs["name"].endswith("automation")})
+    for companion in (TypeToken.S3_BUCKET_VERSIONING, TypeToken.S3_BUCKET_SSE, TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK, TypeToken.S3_BUCKET_POLICY):
+        linked = {dep for r in plan.of_type(companion) for dep in r.property_dependencies.get("bucket", [])}
+        assert linked == {bucket.urn for bucket in buckets}, companion
+    for block in plan.of_type(TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK):
+        assert all(block.inputs[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_studio_domains_vpc_only_with_kms_and_one_profile_per_member(plans, env):
+    from mlgov.config import load_stack_file
+    from mlgov.engine import PROJECT_DIR
+
+    plan = plans[env]
+    for domain in plan.of_type(TypeToken.SAGEMAKER_DOMAIN):
+        assert domain.inputs["appNetworkAccessType"] == "VpcOnly"
+        assert domain.inputs["authMode"] == "IAM"
+        assert domain.inputs["kmsKeyId"]
+    settings = load_stack_file(PROJECT_DIR / "stacks", env)
+    expected = sorted(m.user for p in settings.vended_projects() for m in p.members)
+    profiles = plan.of_type(TypeToken.SAGEMAKER_USER_PROFILE)
+    assert sorted(p.inputs["tags"]["studiouserid"] for p in profiles) == expected
+    assert sorted(p.inputs["userProfileName"] for p in profiles) == expected
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_budgets_everywhere_and_the_spend_limit_action_only_in_sandbox(plans, env):
+    plan = plans[env]
+    workload_accounts = [a for a in plan.of_type(TypeToken.ACCOUNT) if not a.inputs["name"].endswith("automation")]
+    assert len(plan.of_type(TypeToken.BUDGET)) == len(workload_accounts)
+    actions = plan.of_type(TypeToken.BUDGET_ACTION)
+    assert len(actions) == (len(workload_accounts) if env == "sandbox" else 0)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_no_endpoints_outside_preprod_and_prod_and_no_policy_violation(plans, env):
+    plan = plans[env]
+    endpoints = plan.of_type(TypeToken.SAGEMAKER_ENDPOINT) + plan.of_type(TypeToken.SAGEMAKER_ENDPOINT_CONFIGURATION)
+    if not rules_for(env).endpoints_allowed:
+        assert endpoints == []
+    assert not [r for r in plan.resources if r.type in ("aws:ec2/internetGateway:InternetGateway",)] or rules_for(env).internet_egress
+
+
+def test_removing_a_project_drops_its_accounts_from_the_plan_but_they_stay_protected(tmp_path, plans):
+    """What `pulumi up` would be asked to delete is protected and retained: it refuses, nothing is closed."""
+    import shutil
+
+    import yaml
+
+    from mlgov.engine import PROJECT_DIR
+
+    for path in (PROJECT_DIR / "stacks").glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    catalogue = yaml.safe_load((tmp_path / "projects.yaml").read_text())
+    catalogue["projects"] = [p for p in catalogue["projects"] if p["name"] != "churn-notebooks"]
+    (tmp_path / "projects.yaml").write_text(yaml.safe_dump(catalogue))
+    after = plan_stacks(["dev"], stacks_dir=tmp_path).stacks[0]
+    before_accounts = {a.urn: a for a in plans["dev"].of_type(TypeToken.ACCOUNT)}
+    after_accounts = {a.urn for a in after.of_type(TypeToken.ACCOUNT)}
+    removed = set(before_accounts) - after_accounts
+    assert [before_accounts[urn].inputs["name"] for urn in removed] == ["churn-notebooks-dev"]
+    for urn in removed:
+        assert before_accounts[urn].protect and before_accounts[urn].retain_on_delete
+        assert before_accounts[urn].inputs["closeOnDeletion"] is False
