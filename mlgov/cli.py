@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan", "scp_matrix")
+COMMAND_MODULES = ("plan", "scp_matrix", "diff")
 
 app = typer.Typer(
     name="mlgov",
