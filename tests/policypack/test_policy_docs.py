@@ -1,4 +1,4 @@
-"""docs/policies.md lists every policy of the pack, with its severity and enforcement, and
+"""The README's policy table lists every policy of the pack, with its severity and enforcement, and
 nothing else; every row names a broken example that really expects that policy."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import yaml
 from ml_guardrails.policies import ALL_POLICIES
 
 REPO = Path(__file__).resolve().parents[2]
-DOC = REPO / "docs" / "policies.md"
+DOC = REPO / "README.md"
 BROKEN = Path(__file__).resolve().parent / "broken"
 ROW = re.compile(r"^\| `([a-z0-9-]+)` \| (\w+) \| (\w+) \| (resource|stack) \|(.*)\|$", re.MULTILINE)
 
