@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan", "scp_matrix", "diff")
+COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify")
 
 app = typer.Typer(
     name="mlgov",

@@ -1,0 +1,66 @@
+"""compare() and the policy normalisation, without AWS."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlgov.drift.compare import compare, policy_difference
+from mlgov.drift.live import LiveOrg
+from mlgov.engine.org_view import AccountNode, OrgView, OuNode
+
+DOC = '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Deny","Action":"x:*","Resource":"*"}]}'
+
+
+@pytest.mark.parametrize(
+    ("live_doc", "expected"),
+    [
+        ('{"Statement": {"Resource": "*", "Action": "x:*", "Effect": "Deny", "Sid": "A"},\n "Version": "2012-10-17"}', None),
+        ('{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"x:*","Resource":"*"}]}', "statements changed: A"),
+        ('{"Version":"2008-10-17","Statement":[]}', "top-level Version differ; planned statements missing live: A"),
+        ('{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Deny","Action":"x:*","Resource":"*"},{"Effect":"Deny","Action":"y:*","Resource":"*"}]}',
+         "live statements not in the plan: #2"),
+        ("not json", "the live content is not valid JSON"),
+    ],
+)
+def test_policy_difference(live_doc, expected):
+    assert policy_difference(DOC, live_doc) == expected
+
+
+def test_reordered_statements_are_named():
+    two = '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Deny","Action":"a:*","Resource":"*"},{"Sid":"B","Effect":"Deny","Action":"b:*","Resource":"*"}]}'
+    swapped = '{"Version":"2012-10-17","Statement":[{"Sid":"B","Effect":"Deny","Action":"b:*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"a:*","Resource":"*"}]}'
+    assert policy_difference(two, swapped) == "same statements in a different order"
+
+
+def _planned() -> OrgView:
+    view = OrgView(root_id="r-plan")
+    view.ous["ou-p-a"] = OuNode("ou-p-a", "Workloads", "r-plan", "", "")
+    view.ous["ou-p-b"] = OuNode("ou-p-b", "Dev", "ou-p-a", "", "")
+    view.ous["ou-p-c"] = OuNode("ou-p-c", "Team", "ou-p-b", "", "")
+    view.accounts["111"] = AccountNode("111", "One", "one@example.com", "ou-p-c", "")
+    return view
+
+
+def test_moved_ou_keeps_its_subtree():
+    """Dev found under the root: Dev is moved; Team and its account, below it, are in place."""
+    live = LiveOrg(root_id="r-live", management_account_id="999")
+    live.ous["ou-l-a"] = OuNode("ou-l-a", "Workloads", "r-live", "", "")
+    live.ous["ou-l-b"] = OuNode("ou-l-b", "Dev", "r-live", "", "")
+    live.ous["ou-l-c"] = OuNode("ou-l-c", "Team", "ou-l-b", "", "")
+    live.accounts["222"] = AccountNode("222", "One", "ONE@example.com", "ou-l-c", "")
+    live.accounts["999"] = AccountNode("999", "mgmt", "mgmt@example.com", "r-live", "")
+    drift = compare(_planned(), live)
+    assert [(d.kind, d.subject, d.detail) for d in drift] == [
+        ("moved-ou", "Workloads/Dev", "planned under Workloads, live under Root"),
+    ]
+
+
+def test_same_name_elsewhere_is_not_taken_when_in_place_exists():
+    live = LiveOrg(root_id="r-live")
+    live.ous["ou-l-a"] = OuNode("ou-l-a", "Workloads", "r-live", "", "")
+    live.ous["ou-l-b"] = OuNode("ou-l-b", "Dev", "ou-l-a", "", "")
+    live.ous["ou-l-x"] = OuNode("ou-l-x", "Team", "r-live", "", "")  # a stray Team at the root
+    live.ous["ou-l-c"] = OuNode("ou-l-c", "Team", "ou-l-b", "", "")
+    live.accounts["222"] = AccountNode("222", "One", "one@example.com", "ou-l-c", "")
+    drift = compare(_planned(), live)
+    assert [(d.kind, d.subject) for d in drift] == [("extra-ou", "Team")]
