@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
+from components.account_provider import account_provider
 from components.baseline.project_baseline import ProjectBaseline, ProjectBaselineArgs
+from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
 from mlgov.config.environment import Project
 from mlgov.environments import EnvironmentRules
@@ -82,18 +83,14 @@ class ProjectAccountSet(pulumi.ComponentResource):
                 args.waves,
                 self,
             )
-        self.provider = aws.Provider(
+        self.provider = account_provider(
             f"{name}-provider",
-            region=args.region,
-            allowed_account_ids=[self.workload.id],
-            assume_roles=[
-                aws.ProviderAssumeRoleArgs(
-                    role_arn=pulumi.Output.concat("arn:aws:iam::", self.workload.id, ":role/", args.role_name),
-                    session_name=f"mlgov-{project.name}-{environment}",
-                )
-            ],
-            default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            self.workload.id,
+            args.role_name,
+            args.region,
+            tags=tags,
+            parent=self,
+            session_name=f"mlgov-{project.name}-{environment}",
         )
         self.baseline = ProjectBaseline(
             f"{name}-baseline",
@@ -112,9 +109,42 @@ class ProjectAccountSet(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )
+        # Cross-account delivery: the automation account gets its own pinned provider,
+        # the pipeline role lives there and the deploy role in the workload account.
+        self.automation_provider = None
+        self.delivery = None
+        if self.automation is not None:
+            self.automation_provider = account_provider(
+                f"{name}-automation-provider",
+                self.automation.id,
+                args.role_name,
+                args.region,
+                tags={**tags, "mlgov:account-purpose": "automation"},
+                parent=self,
+                session_name=f"mlgov-{project.name}-{environment}-automation",
+            )
+            self.delivery = PipelineRoles(
+                f"{name}-delivery",
+                PipelineRolesArgs(
+                    project=project.name,
+                    environment=environment,
+                    region=args.region,
+                    automation_account_id=self.automation.id,
+                    workload_account_id=self.workload.id,
+                    automation_provider=self.automation_provider,
+                    workload_provider=self.provider,
+                    trust=project.pipeline.trust,
+                    repository=project.pipeline.repository,
+                    branch=project.pipeline.branch,
+                    tags=tags,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         self.register_outputs(
             {
                 "accountId": self.workload.id,
                 "automationAccountId": self.automation.id if self.automation else None,
+                "pipelineRoleArn": self.delivery.pipeline_role.arn if self.delivery else None,
+                "deployRoleArn": self.delivery.deploy_role.arn if self.delivery else None,
             }
         )

@@ -44,6 +44,35 @@ class TypeToken(StrEnum):
     SAGEMAKER_MODEL = "aws:sagemaker/model:Model"
     BUDGET = "aws:budgets/budget:Budget"
     BUDGET_ACTION = "aws:budgets/budgetAction:BudgetAction"
+    SSO_PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
+    SSO_PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+    SSO_MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
+    SSO_ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
+    IAM_ROLE = "aws:iam/role:Role"
+    IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+    IAM_OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+    # shared stack
+    SAGEMAKER_MODEL_PACKAGE_GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
+    SAGEMAKER_MODEL_PACKAGE_GROUP_POLICY = "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy"
+    ECR_REPOSITORY = "aws:ecr/repository:Repository"
+    ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+    SERVICECATALOG_PORTFOLIO = "aws:servicecatalog/portfolio:Portfolio"
+    SERVICECATALOG_PRODUCT = "aws:servicecatalog/product:Product"
+    SERVICECATALOG_PRODUCT_PORTFOLIO_ASSOCIATION = "aws:servicecatalog/productPortfolioAssociation:ProductPortfolioAssociation"
+    SERVICECATALOG_CONSTRAINT = "aws:servicecatalog/constraint:Constraint"
+    SERVICECATALOG_TAG_OPTION = "aws:servicecatalog/tagOption:TagOption"
+    SERVICECATALOG_TAG_OPTION_ASSOCIATION = "aws:servicecatalog/tagOptionResourceAssociation:TagOptionResourceAssociation"
+    SERVICECATALOG_PORTFOLIO_SHARE = "aws:servicecatalog/portfolioShare:PortfolioShare"
+    CODEARTIFACT_DOMAIN = "aws:codeartifact/domain:Domain"
+    CODEARTIFACT_REPOSITORY = "aws:codeartifact/repository:Repository"
+    CODEARTIFACT_DOMAIN_PERMISSIONS = "aws:codeartifact/domainPermissions:DomainPermissions"
+    CODEARTIFACT_REPOSITORY_PERMISSIONS = "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy"
+    LAKEFORMATION_DATA_LAKE_SETTINGS = "aws:lakeformation/dataLakeSettings:DataLakeSettings"
+    LAKEFORMATION_PERMISSIONS = "aws:lakeformation/permissions:Permissions"
+    LAKEFORMATION_RESOURCE = "aws:lakeformation/resource:Resource"
+    GLUE_CATALOG_DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
+    S3_BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+    S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 
 
 # Data-source tokens the program calls; the offline engine answers each of them.
@@ -52,6 +81,8 @@ class InvokeToken(StrEnum):
     REGION = "aws:index/getRegion:getRegion"
     PARTITION = "aws:index/getPartition:getPartition"
     ORGANIZATION = "aws:organizations/getOrganization:getOrganization"
+    SSO_INSTANCES = "aws:ssoadmin/getInstances:getInstances"
+    IDENTITY_STORE_GROUP = "aws:identitystore/getGroup:getGroup"
 
 
 class OuName(StrEnum):
@@ -185,3 +216,13 @@ SERVICE_ACCESS_PRINCIPALS: tuple[str, ...] = (
     "servicecatalog.amazonaws.com",
     "ram.amazonaws.com",
 )
+
+
+# Cross-account delivery (components/delivery, SCP protect-pipelines): one spelling of the role names.
+PIPELINE_ROLE_PREFIX = "mlgov-pipeline-"
+"""Every pipeline role in an automation account is named ``mlgov-pipeline-<project>-<environment>``."""
+PIPELINE_ADMIN_ROLE = "mlgov-pipeline-admin"
+"""The only role (with the platform's exempt roles) allowed to change pipeline resources."""
+DEPLOY_ROLE_PREFIX = "mlgov-deploy-"
+"""Deploy role in a preprod/prod workload account, assumable only by its automation account's pipeline role."""
+GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -48,19 +49,26 @@ class SecureBucketArgs:
     """Tags for the bucket (the companions are not taggable)."""
     force_destroy: bool = False
     """Leave False: a destroy must never silently delete project data."""
+    extra_statements: tuple[dict[str, Any], ...] = ()
+    """More bucket-policy statements (values may be Outputs); the TLS-only deny always stays first."""
+    object_lock_enabled: bool = False
+    """Create the bucket with S3 Object Lock (only possible at creation; needs versioning, which is always on)."""
 
 
-def tls_only_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    return document(
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-    )
+def tls_only_statement(bucket_arn: pulumi.Input[str]) -> dict[str, Any]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def tls_only_policy(bucket_arn: pulumi.Input[str], *extra_statements: dict[str, Any]) -> pulumi.Output[str]:
+    """The TLS-only deny, followed by ``extra_statements``: the policy pack looks for the deny in every bucket policy."""
+    return document(tls_only_statement(bucket_arn), *extra_statements)
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -68,7 +76,13 @@ class SecureBucket(pulumi.ComponentResource):
         super().__init__("mlgov:secure_bucket:SecureBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.bucket = aws.s3.Bucket(
-            child_name(name, "bucket"), bucket=args.bucket, force_destroy=args.force_destroy, tags=args.tags, opts=child
+            child_name(name, "bucket"),
+            bucket=args.bucket,
+            force_destroy=args.force_destroy,
+            tags=args.tags,
+            # Passed only when asked for, so the inputs of existing buckets stay as they were.
+            **({"object_lock_enabled": True} if args.object_lock_enabled else {}),
+            opts=child,
         )
         self.versioning = aws.s3.BucketVersioning(
             child_name(name, "versioning"),
@@ -100,7 +114,7 @@ class SecureBucket(pulumi.ComponentResource):
         self.policy = aws.s3.BucketPolicy(
             child_name(name, "policy"),
             bucket=self.bucket.id,
-            policy=tls_only_policy(self.bucket.arn),
+            policy=tls_only_policy(self.bucket.arn, *args.extra_statements),
             # S3 rejects concurrent PutBucketPolicy / PutPublicAccessBlock on one bucket.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.public_access_block]),
         )

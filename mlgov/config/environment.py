@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, PositiveFloat, field_validator
+from pydantic import AfterValidator, Field, PositiveFloat, ValidationInfo, field_validator
 
 from mlgov.config.fields import ConfigModel, Email, ResourceKey, invalid
 from mlgov.constants import Environment, StackKind
@@ -67,6 +67,37 @@ class ProjectGroups(ConfigModel):
     """Identity Center group of the project's ML engineers."""
 
 
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
+_BRANCH = re.compile(r"^[A-Za-z0-9._/-]{1,200}$")
+
+
+class PipelineSettings(ConfigModel):
+    trust: Literal["codepipeline", "github"] = "codepipeline"
+    """Who may assume the pipeline role in the automation account: AWS CodePipeline there, or GitHub Actions (OIDC)."""
+    repository: str | None = Field(default=None, validate_default=True)
+    """GitHub repository 'owner/name' whose workflows deploy (required for trust 'github')."""
+    branch: str = "main"
+    """Only workflows running on this branch may assume the role (trust 'github')."""
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("trust") == "github":
+                raise invalid("is required when trust is 'github'", "name the repository whose workflows deploy, such as 'examplecorp/churn-model'")
+            return value
+        if not _REPOSITORY.match(value):
+            raise invalid("is not a GitHub repository 'owner/name'", "write it as 'examplecorp/churn-model'")
+        return value
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, value: str) -> str:
+        if not _BRANCH.match(value) or "*" in value:
+            raise invalid("is not a branch name (no wildcards)", "use the protected release branch, such as 'main'")
+        return value
+
+
 class Project(ConfigModel):
     name: ResourceKey
     """Project key: lower-case, used in account names, emails and resource names. Never rename."""
@@ -87,6 +118,8 @@ class Project(ConfigModel):
     """People who get a Studio user profile."""
     vpc_cidr: Cidr = "10.0.0.0/16"
     """CIDR of the project VPC. Accounts are never connected, so projects may share ranges."""
+    pipeline: PipelineSettings = PipelineSettings()
+    """How the project's pipeline authenticates in its automation accounts (preprod, prod)."""
 
     @field_validator("stages")
     @classmethod
@@ -112,6 +145,8 @@ class EnvironmentStackConfig(ConfigModel):
     """Who is told when a project account nears its budget."""
     availability_zones: list[str] = Field(min_length=2, max_length=3)
     """AZs of the project VPCs' private subnets (named here so plans stay deterministic)."""
+    identity_assignments: bool = True
+    """Assign each project's Identity Center groups to its accounts (needs the org stack's permission sets)."""
     projects: list[Project] = Field(default_factory=list)
     """Filled from projects_file by the loader."""
 

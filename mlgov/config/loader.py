@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from mlgov.config.errors import ConfigError, ConfigIssue
 from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
 from mlgov.config.org import OrgStackConfig
+from mlgov.config.shared import SharedStackConfig, check_shared
 from mlgov.config.references import (
     check_core_accounts,
     check_guardrail_targets,
@@ -26,13 +27,17 @@ from mlgov.config.references import (
 )
 from mlgov.constants import CONFIG_NAMESPACE, StackKind
 
-StackSettings = Union[OrgStackConfig, EnvironmentStackConfig]
+StackSettings = Union[OrgStackConfig, EnvironmentStackConfig, SharedStackConfig]
 
 NS = CONFIG_NAMESPACE + ":"
 SECRET_PLACEHOLDER = "[secret]"
 
 # The model and the cross-value rules of each stack kind.
-_MODELS: dict[str, type] = {StackKind.ORG: OrgStackConfig, StackKind.ENVIRONMENT: EnvironmentStackConfig}
+_MODELS: dict[str, type] = {
+    StackKind.ORG: OrgStackConfig,
+    StackKind.ENVIRONMENT: EnvironmentStackConfig,
+    StackKind.SHARED: SharedStackConfig,
+}
 
 
 def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
@@ -44,6 +49,7 @@ def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
 _RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {
     StackKind.ORG: _org_rules,
     StackKind.ENVIRONMENT: lambda raw: [],
+    StackKind.SHARED: check_shared,
 }
 
 
@@ -99,7 +105,8 @@ def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Pat
     if kind not in _MODELS:
         raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is not a stack kind", f"set it to one of {', '.join(_MODELS)}", kind)])
     issues: list[ConfigIssue] = []
-    if kind == StackKind.ENVIRONMENT:
+    # Both read the one project catalogue; the shared stack needs it to know which projects exist.
+    if kind in (StackKind.ENVIRONMENT, StackKind.SHARED):
         raw, issues = _with_projects(raw, stacks_dir or Path("stacks"))
     settings = None
     try:

@@ -96,6 +96,11 @@ class CoreAccount(ConfigModel):
     """Root email; defaults to organization.accountEmailTemplate with the role."""
 
 
+class IdentityCenterSettings(ConfigModel):
+    enabled: bool = True
+    """Create the permission sets in the organization's IAM Identity Center instance (it must exist)."""
+
+
 def _standard_ous() -> list[OrganizationalUnit]:
     return [OrganizationalUnit(name=name, parent=parent) for name, parent in STANDARD_OU_TREE]
 
@@ -113,6 +118,8 @@ class OrgStackConfig(ConfigModel):
     """Environments whose SageMaker jobs must run with network isolation."""
     guardrail_attachments: dict[str, list[str]] = {}
     """Override where a guardrail (by key) is attached: OU names or 'Root'."""
+    identity_center: IdentityCenterSettings = IdentityCenterSettings()
+    """IAM Identity Center permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin, SecurityAudit)."""
 
     def referenced_stacks(self) -> list[str]:
         """Stacks whose outputs this one reads (none: the org stack is the first)."""

@@ -21,7 +21,8 @@ from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.model import Plan, PlannedResource, StackPlan, Violation
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_STACK_ORDER = ("org", "shared", "sandbox", "dev", "preprod", "prod")
+# Listing order; planning order follows the references (shared reads org and the environment stacks).
+DEFAULT_STACK_ORDER = ("org", "sandbox", "dev", "preprod", "prod", "shared")
 DEFAULT_REGION = "us-east-1"
 
 

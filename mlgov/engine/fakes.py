@@ -103,7 +103,50 @@ class FakeOrganization:
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": "aws"}
         if token == InvokeToken.ORGANIZATION:
             return self.describe()
+        if token == InvokeToken.SSO_INSTANCES:
+            return {"arns": [self.sso_instance_arn], "identityStoreIds": [self.identity_store_id], "id": self.region, "region": self.region}
+        if token == InvokeToken.IDENTITY_STORE_GROUP:
+            return self._group(args)
         raise UnknownInvokeError(token)
+
+    # ---- IAM Identity Center ---------------------------------------------------------------
+
+    @property
+    def sso_instance_arn(self) -> str:
+        return "arn:aws:sso:::instance/ssoins-" + digest(f"{self.project}/sso-instance", 16, "0123456789abcdef")
+
+    @property
+    def identity_store_id(self) -> str:
+        return "d-" + digest(f"{self.project}/identity-store", 10, "0123456789abcdef")
+
+    def _group(self, args: dict[str, Any]) -> dict[str, Any]:
+        """getGroup by its unique DisplayName; the id is derived from the name so tests can predict it."""
+        alternate = args.get("alternateIdentifier") or args.get("alternate_identifier") or {}
+        unique = alternate.get("uniqueAttribute") or alternate.get("unique_attribute") or {}
+        path = unique.get("attributePath") or unique.get("attribute_path")
+        name = unique.get("attributeValue") or unique.get("attribute_value")
+        if path != "DisplayName" or not isinstance(name, str) or not name:
+            raise ValueError(
+                f"the offline engine answers aws.identitystore.get_group only by alternate_identifier "
+                f"DisplayName (got {args!r})"
+            )
+        store = str(args.get("identityStoreId") or self.identity_store_id)
+        return {
+            "id": group_id(name),
+            "groupId": group_id(name),
+            "displayName": name,
+            "identityStoreId": store,
+            "description": "",
+            "externalIds": [],
+            "alternateIdentifier": alternate,
+            "region": self.region,
+        }
+
+
+def group_id(display_name: str) -> str:
+    """The fake Identity Store id of a group, a UUID derived from its display name."""
+    raw = digest(f"identitystore/group/{display_name}", 32, "0123456789abcdef")
+    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:32]}"
 
 
 class UnknownInvokeError(Exception):
@@ -176,6 +219,63 @@ def _kms_key(org: FakeOrganization, urn, name, inputs, account):
     return key_id, {**inputs, "id": key_id, "keyId": key_id, "arn": f"arn:aws:kms:{org.region}:{account}:key/{key_id}"}
 
 
+def _permission_set(org: FakeOrganization, urn, name, inputs, account):
+    instance = str(inputs.get("instanceArn") or org.sso_instance_arn)
+    arn = f"arn:aws:sso:::permissionSet/{instance.rsplit('/', 1)[-1]}/ps-{digest(urn, 16, '0123456789abcdef')}"
+    # The provider's id is "<permission set arn>,<instance arn>".
+    return f"{arn},{instance}", {**inputs, "id": f"{arn},{instance}", "arn": arn, "createdDate": "2026-01-01T00:00:00Z"}
+
+
+def _iam_role(org: FakeOrganization, urn, name, inputs, account):
+    role = inputs.get("name") or f"{name}-{digest(urn, 7)}"
+    path = inputs.get("path") or "/"
+    return role, {**inputs, "id": role, "name": role, "arn": f"arn:aws:iam::{account}:role{path}{role}", "uniqueId": "AROA" + digest(urn, 17).upper()}
+
+
+def _oidc_provider(org: FakeOrganization, urn, name, inputs, account):
+    host = str(inputs.get("url") or name).removeprefix("https://")
+    arn = f"arn:aws:iam::{account}:oidc-provider/{host}"
+    return arn, {**inputs, "id": arn, "arn": arn}
+
+
+
+# ---- shared stack ---------------------------------------------------------------------------
+
+
+def _model_package_group(org: FakeOrganization, urn, name, inputs, account):
+    group = inputs.get("modelPackageGroupName") or name
+    return group, {**inputs, "id": group, "arn": f"arn:aws:sagemaker:{org.region}:{account}:model-package-group/{group}"}
+
+
+def _ecr_repository(org: FakeOrganization, urn, name, inputs, account):
+    repo = inputs.get("name") or name
+    return repo, {
+        **inputs,
+        "id": repo,
+        "arn": f"arn:aws:ecr:{org.region}:{account}:repository/{repo}",
+        "registryId": account,
+        "repositoryUrl": f"{account}.dkr.ecr.{org.region}.amazonaws.com/{repo}",
+    }
+
+
+def _catalog_id(prefix: str):
+    def make(org: FakeOrganization, urn, name, inputs, account):
+        resource_id = prefix + digest(urn, 13)
+        return resource_id, {**inputs, "id": resource_id, "arn": f"arn:aws:catalog:{org.region}:{account}:{prefix.rstrip('-')}/{resource_id}"}
+
+    return make
+
+
+def _codeartifact_domain(org: FakeOrganization, urn, name, inputs, account):
+    domain = inputs.get("domain") or name
+    arn = f"arn:aws:codeartifact:{org.region}:{account}:domain/{domain}"
+    return arn, {**inputs, "id": arn, "arn": arn, "owner": account}
+
+
+def _codeartifact_repository(org: FakeOrganization, urn, name, inputs, account):
+    arn = f"arn:aws:codeartifact:{org.region}:{account}:repository/{inputs.get('domain')}/{inputs.get('repository')}"
+    return arn, {**inputs, "id": arn, "arn": arn, "domainOwner": account}
+
 _MAKERS = {
     TypeToken.ORGANIZATION: _organization,
     TypeToken.ORGANIZATIONAL_UNIT: _ou,
@@ -185,4 +285,13 @@ _MAKERS = {
     TypeToken.CONTROL_TOWER_CONTROL: _control,
     TypeToken.S3_BUCKET: _bucket,
     TypeToken.KMS_KEY: _kms_key,
+    TypeToken.SSO_PERMISSION_SET: _permission_set,
+    TypeToken.IAM_ROLE: _iam_role,
+    TypeToken.IAM_OIDC_PROVIDER: _oidc_provider,
+    TypeToken.SAGEMAKER_MODEL_PACKAGE_GROUP: _model_package_group,
+    TypeToken.ECR_REPOSITORY: _ecr_repository,
+    TypeToken.SERVICECATALOG_PORTFOLIO: _catalog_id("port-"),
+    TypeToken.SERVICECATALOG_PRODUCT: _catalog_id("prod-"),
+    TypeToken.CODEARTIFACT_DOMAIN: _codeartifact_domain,
+    TypeToken.CODEARTIFACT_REPOSITORY: _codeartifact_repository,
 }

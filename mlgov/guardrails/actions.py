@@ -129,3 +129,30 @@ VPN_ACTIONS: tuple[str, ...] = (
     "ec2:CreateVpnConnection", "ec2:CreateVpnGateway", "ec2:AttachVpnGateway",
     "ec2:CreateCustomerGateway",
 )  # fmt: skip
+
+# Deployments OU (SCP protect-pipelines): what reconfigures a delivery pipeline.
+# Running a pipeline (StartPipelineExecution, StartBuild) stays open to its users.
+PIPELINE_CHANGE_ACTIONS: tuple[str, ...] = (
+    "codepipeline:CreatePipeline", "codepipeline:UpdatePipeline", "codepipeline:DeletePipeline",
+    "codepipeline:PutWebhook", "codepipeline:DeleteWebhook",
+    "codepipeline:RegisterWebhookWithThirdParty", "codepipeline:DeregisterWebhookWithThirdParty",
+    "codepipeline:CreateCustomActionType", "codepipeline:DeleteCustomActionType",
+    "codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:DeleteProject",
+    "codebuild:CreateWebhook", "codebuild:UpdateWebhook", "codebuild:DeleteWebhook",
+    "codebuild:ImportSourceCredentials", "codebuild:DeleteSourceCredentials",
+    "codeconnections:CreateConnection", "codeconnections:DeleteConnection",
+    "codestar-connections:CreateConnection", "codestar-connections:DeleteConnection",
+)  # fmt: skip
+# On the pipeline roles (role/mlgov-pipeline-*): who may assume them and what they may do.
+PIPELINE_ROLE_CHANGE_ACTIONS: tuple[str, ...] = (
+    "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+    "iam:TagRole", "iam:UntagRole",
+)  # fmt: skip
+# The GitHub OIDC provider the pipeline roles trust.
+PIPELINE_IDENTITY_PROVIDER_ACTIONS: tuple[str, ...] = (
+    "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
+    "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:RemoveClientIDFromOpenIDConnectProvider",
+)  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from mlgov.constants import ROOT, OuName
+from mlgov.constants import GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX, ROOT, OuName
 from mlgov.guardrails import actions as A
 from mlgov.guardrails.model import ServiceControlPolicy, Statement
 from mlgov.guardrails.settings import INSTANCE_TYPE_OUS, GuardrailSettings
@@ -33,6 +33,7 @@ STATIC_KEYS: tuple[str, ...] = (
     "deny-sagemaker-endpoints",
     "sagemaker-endpoints-from-vpc",
     "sandbox-isolation",
+    "protect-pipelines",
 )
 
 ENDPOINT_DENY_TARGETS: tuple[str, ...] = (OuName.SANDBOX.value, OuName.WORKLOADS_DEV.value)
@@ -248,6 +249,36 @@ def _sandbox(settings: GuardrailSettings) -> list[ServiceControlPolicy]:
     ]
 
 
+def _deployments(settings: GuardrailSettings) -> list[ServiceControlPolicy]:
+    # The pipeline admin role, and the platform roles that deploy the pipelines in the first place.
+    admins = (PIPELINE_ADMIN_ROLE,) + tuple(name for name in settings.exempt_role_names if name != PIPELINE_ADMIN_ROLE)
+    only_admins = {"ArnNotLike": {"aws:PrincipalArn": tuple(f"arn:aws:iam::*:role/{name}" for name in admins)}}
+    return [
+        _policy(
+            "protect-pipelines",
+            f"Denies creating, changing or deleting delivery pipelines, build projects, the pipeline roles "
+            f"({PIPELINE_ROLE_PREFIX}*) and the GitHub OIDC provider to everyone but the pipeline administration "
+            f"role {PIPELINE_ADMIN_ROLE} and the platform roles, so people who use a pipeline cannot reconfigure it.",
+            [
+                Statement("ProtectPipelines", actions=A.PIPELINE_CHANGE_ACTIONS, condition=only_admins),
+                Statement(
+                    "ProtectPipelineRoles",
+                    actions=A.PIPELINE_ROLE_CHANGE_ACTIONS,
+                    resources=(f"arn:aws:iam::*:role/{PIPELINE_ROLE_PREFIX}*",),
+                    condition=only_admins,
+                ),
+                Statement(
+                    "ProtectPipelineIdentityProvider",
+                    actions=A.PIPELINE_IDENTITY_PROVIDER_ACTIONS,
+                    resources=(f"arn:aws:iam::*:oidc-provider/{GITHUB_OIDC_HOST}",),
+                    condition=only_admins,
+                ),
+            ],
+            (OuName.DEPLOYMENTS.value,),
+        )
+    ]
+
+
 def build_catalogue(settings: GuardrailSettings) -> tuple[ServiceControlPolicy, ...]:
     """All guardrails for these settings, in a stable order (baseline first)."""
     return tuple(
@@ -257,6 +288,7 @@ def build_catalogue(settings: GuardrailSettings) -> tuple[ServiceControlPolicy, 
         + _endpoints()
         + _instance_types(settings)
         + _sandbox(settings)
+        + _deployments(settings)
     )
 
 

@@ -22,4 +22,8 @@ def builder_for(kind: StackKind) -> Callable[[Any], None]:
         from mlgov.programs.environment import build_environment_stack
 
         return build_environment_stack
+    if kind == StackKind.SHARED:
+        from mlgov.programs.shared import build_shared_stack
+
+        return build_shared_stack
     raise ValueError(f"no program for stack kind {kind!r}")

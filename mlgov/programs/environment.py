@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pulumi
 
+from components.identity.access_rules import AccountKind, TeamGroup
+from components.identity.assignments import ProjectAccess, ProjectAccessArgs
 from components.member_accounts import CreationWaves
 from components.project_account_set import ProjectAccountSet, ProjectAccountSetArgs
-from mlgov.config.environment import EnvironmentStackConfig
+from mlgov.config.environment import EnvironmentStackConfig, Project
 from mlgov.environments import rules_for
 
 
@@ -37,6 +39,9 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
                 waves=waves,
             ),
         )
+    if config.identity_assignments:
+        for project in config.vended_projects():
+            _assign_groups(config, org, project, projects[project.name])
     pulumi.export("environment", config.environment.value)
     pulumi.export(
         "projects",
@@ -47,4 +52,22 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
             }
             for name, account_set in projects.items()
         },
+    )
+
+
+def _assign_groups(config: EnvironmentStackConfig, org: pulumi.StackReference, project: Project, account_set: ProjectAccountSet) -> None:
+    """The project's groups on its accounts, per the stage table; through the management account's provider."""
+    accounts = {AccountKind.WORKLOAD: account_set.workload.id}
+    if account_set.automation is not None:
+        accounts[AccountKind.AUTOMATION] = account_set.automation.id
+    ProjectAccess(
+        f"{project.name}-{config.environment.value}-access",
+        ProjectAccessArgs(
+            environment=config.environment,
+            groups={TeamGroup.DATA_SCIENTISTS: project.groups.data_scientists, TeamGroup.ML_ENGINEERS: project.groups.ml_engineers},
+            accounts=accounts,
+            instance_arn=org.require_output("identityCenterInstanceArn"),
+            identity_store_id=org.require_output("identityStoreId"),
+            permission_set_arns=org.require_output("permissionSets"),
+        ),
     )

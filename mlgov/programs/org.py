@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.control_tower_controls import ControlTowerControls, ControlTowerControlsArgs
+from components.identity.permission_sets import PermissionSets, PermissionSetsArgs
 from components.member_accounts import AccountSpec, MemberAccounts, MemberAccountsArgs
 from components.organization import Organization, OrganizationArgs
 from components.organizational_units import OrganizationalUnits, OrganizationalUnitsArgs
@@ -80,6 +81,9 @@ def build_org_stack(config: OrgStackConfig) -> None:
             opts=pulumi.ResourceOptions(depends_on=[organization]),
         )
 
+    if config.identity_center.enabled:
+        _identity_center()
+
     pulumi.export("organizationId", organization.id)
     pulumi.export("rootId", organization.root_id)
     pulumi.export("managementAccountId", organization.management_account_id)
@@ -95,3 +99,17 @@ def build_org_stack(config: OrgStackConfig) -> None:
         {key: {"id": account.id, "arn": account.arn, "email": account.email} for key, account in accounts.accounts.items()},
     )
     pulumi.export("policies", {key: policy.id for key, policy in policies.policies.items()})
+
+
+def _identity_center() -> None:
+    """Permission sets in the organization's Identity Center instance; the environment stacks assign them."""
+    instances = aws.ssoadmin.get_instances()
+    if not instances.arns:
+        raise pulumi.RunError(
+            "IAM Identity Center is not enabled in this organization's home region. "
+            "Fix: enable it in the management account, or set mlgov:identityCenter.enabled: false"
+        )
+    permission_sets = PermissionSets("identity", PermissionSetsArgs(instance_arn=instances.arns[0], tags=MANAGED_BY_TAGS))
+    pulumi.export("identityCenterInstanceArn", instances.arns[0])
+    pulumi.export("identityStoreId", instances.identity_store_ids[0])
+    pulumi.export("permissionSets", permission_sets.arns)

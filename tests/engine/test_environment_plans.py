@@ -58,6 +58,9 @@ def test_every_baseline_resource_goes_through_its_account_provider(plans, env):
     for resource in plan.resources:
         if not resource.custom or resource.type.startswith("pulumi:") or resource.type == TypeToken.ACCOUNT:
             continue
+        if resource.type == TypeToken.SSO_ACCOUNT_ASSIGNMENT:
+            # Organization-level API, made in the management account (tests/identity checks them).
+            continue
         # Walk up to the ProjectAccountSet: everything below a baseline must use that set's provider.
         parent = by_urn.get(resource.parent)
         while parent is not None and parent.type != "mlgov:project_account_set:ProjectAccountSet":
@@ -66,9 +69,18 @@ def test_every_baseline_resource_goes_through_its_account_provider(plans, env):
         provider = providers[resource.provider]
         assert not provider.name.startswith("default"), resource.urn
         assert provider.parent == parent.urn
-        (account,) = [a for a in accounts.values() if a.parent == parent.urn and not a.inputs["name"].endswith("-automation")]
-        assert json.loads(provider.inputs["allowedAccountIds"]) == [account.id]
+        # Only the delivery component reaches into the automation account (tests/delivery checks which side).
+        in_delivery = any(a.type == "mlgov:pipeline_roles:PipelineRoles" for a in _ancestors(resource, by_urn))
+        own = [a for a in accounts.values() if a.parent == parent.urn and (in_delivery or not a.inputs["name"].endswith("-automation"))]
+        (account,) = [a for a in own if json.loads(provider.inputs["allowedAccountIds"]) == [a.id]]
         assert f"arn:aws:iam::{account.id}:role/OrganizationAccountAccessRole" in provider.inputs["assumeRoles"]
+
+
+def _ancestors(resource, by_urn):
+    parent = by_urn.get(resource.parent)
+    while parent is not None:
+        yield parent
+        parent = by_urn.get(parent.parent)
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

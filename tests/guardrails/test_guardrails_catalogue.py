@@ -54,7 +54,7 @@ def test_expected_guardrails_exist():
         "sagemaker-require-tags", "sagemaker-require-network-isolation", "deny-sagemaker-endpoints",
         "sagemaker-endpoints-from-vpc", "sandbox-isolation", "sagemaker-instance-types-sandbox",
         "sagemaker-instance-types-workloads-dev", "sagemaker-instance-types-workloads-preprod",
-        "sagemaker-instance-types-workloads-prod",
+        "sagemaker-instance-types-workloads-prod", "protect-pipelines",
     }  # fmt: skip
     assert set(BY_KEY) == expected
 
@@ -209,3 +209,20 @@ def test_any_reasonable_settings_give_valid_policies(regions, tags, types, isola
     for policy in catalogue:
         assert len(policy.render().encode()) <= HEADROOM_CHARS
         assert validate_policy(policy.document()) == [], policy.key
+
+
+def test_protect_pipelines_attaches_to_deployments_and_exempts_only_the_admin_and_platform_roles():
+    policy = BY_KEY["protect-pipelines"]
+    assert policy.default_targets == (OuName.DEPLOYMENTS,)
+    expected = ["arn:aws:iam::*:role/mlgov-pipeline-admin"] + [f"arn:aws:iam::*:role/{r}" for r in EXAMPLE.exempt_role_names]
+    by_sid = {s["Sid"]: s for s in policy.document()["Statement"]}
+    assert set(by_sid) == {"ProtectPipelines", "ProtectPipelineRoles", "ProtectPipelineIdentityProvider"}
+    for statement in by_sid.values():
+        assert statement["Effect"] == "Deny"
+        assert statement["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": expected}}
+    assert {"codepipeline:UpdatePipeline", "codepipeline:DeletePipeline", "codebuild:UpdateProject"} <= set(by_sid["ProtectPipelines"]["Action"])
+    assert "codepipeline:StartPipelineExecution" not in by_sid["ProtectPipelines"]["Action"]
+    assert by_sid["ProtectPipelineRoles"]["Resource"] == ["arn:aws:iam::*:role/mlgov-pipeline-*"]
+    assert {"iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy"} <= set(by_sid["ProtectPipelineRoles"]["Action"])
+    assert by_sid["ProtectPipelineIdentityProvider"]["Resource"] == ["arn:aws:iam::*:oidc-provider/token.actions.githubusercontent.com"]
+

@@ -1,0 +1,1 @@
+"""IAM Identity Center: permission sets (org stack) and per-stage account assignments (environment stacks)."""

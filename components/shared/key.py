@@ -1,0 +1,47 @@
+"""A customer managed key of a core account: rotated, administered by that account, used through named services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.baseline.kms import DELETION_WINDOW_DAYS
+from components.naming import child_name
+from components.shared.policies import key_policy
+
+
+@dataclass(frozen=True)
+class SharedKeyArgs:
+    alias: str
+    """Alias without the prefix: the key becomes ``alias/mlgov/shared/<alias>``."""
+    account_id: pulumi.Input[str]
+    """The core account the key lives in; only its IAM administers the key."""
+    region: str
+    """Region of the key and of the services in ``services``."""
+    services: tuple[str, ...]
+    """Services (e.g. 's3', 'ecr') through which principals of the account may use the key."""
+    extra_statements: tuple[dict[str, Any], ...] = ()
+    """More key-policy statements, e.g. another account's read of one bucket."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """Cost-allocation tags of the key."""
+
+
+class SharedKey(pulumi.ComponentResource):
+    def __init__(self, name: str, args: SharedKeyArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlgov:shared_key:SharedKey", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.key = aws.kms.Key(
+            child_name(name, "key"),
+            description=f"mlgov shared services key: {args.alias}",
+            enable_key_rotation=True,
+            deletion_window_in_days=DELETION_WINDOW_DAYS,
+            policy=key_policy(args.account_id, args.region, args.services, args.extra_statements),
+            tags=args.tags,
+            opts=child,
+        )
+        self.alias = aws.kms.Alias(child_name(name, "alias"), name=f"alias/mlgov/shared/{args.alias}", target_key_id=self.key.key_id, opts=child)
+        self.arn = self.key.arn
+        self.register_outputs({"arn": self.key.arn})

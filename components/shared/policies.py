@@ -1,0 +1,223 @@
+"""Resource policies of the shared services, as data: who outside the account may do what.
+
+Each function returns statements (values may be Outputs); ``document`` turns
+them into JSON. No statement here names ``"*"`` as principal without an
+``aws:PrincipalOrgID`` (or ``aws:SourceOrgID``) condition, except the
+deny statements, which only take rights away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+from components.baseline._policy import document
+
+REGISTRY_WRITE_ACTIONS = (
+    "sagemaker:CreateModelPackage",
+    "sagemaker:UpdateModelPackage",
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:ListModelPackages",
+)
+"""What the project's automation accounts (its pipelines) may do in its registry."""
+REGISTRY_READ_ACTIONS = (
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:ListModelPackages",
+)
+"""What the project's preprod/prod accounts may do: find and read versions, never change them."""
+REGISTRABLE_STATUSES = ("PendingManualApproval", "Rejected")
+"""Statuses a pipeline may set: approval is a person's act in the registry account, not the pipeline's."""
+
+ECR_PULL_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability")
+CODEARTIFACT_READ_ACTIONS = (
+    "codeartifact:GetAuthorizationToken",
+    "codeartifact:GetRepositoryEndpoint",
+    "codeartifact:ReadFromRepository",
+    "codeartifact:DescribePackageVersion",
+    "codeartifact:DescribeRepository",
+    "codeartifact:ListPackages",
+    "codeartifact:ListPackageVersions",
+    "codeartifact:ListPackageVersionAssets",
+    "codeartifact:GetPackageVersionAsset",
+    "codeartifact:GetPackageVersionReadme",
+)
+LOG_PROTECTION_ACTIONS = (
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:DeleteBucket",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketVersioning",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:BypassGovernanceRetention",
+)
+"""Ways to lose logs: only the break-glass role may use them on the log bucket."""
+LOG_POLICY_ACTIONS = ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")
+"""Changing the bucket policy would lift the protections; the deploying role keeps it so Pulumi can manage it."""
+
+
+def account_root(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+
+
+def role_arn(account_id: pulumi.Input[str], role_name: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name)
+
+
+def bucket_arn(bucket: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.concat("arn:aws:s3:::", bucket)
+
+
+def org_condition(organization_id: pulumi.Input[str]) -> dict[str, Any]:
+    return {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
+
+
+def model_package_group_arns(region: str, account_id: pulumi.Input[str], group: str) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """(group ARN, ARN pattern of its versions); the versions' ARNs are ``model-package/<group>/<n>``."""
+    prefix = pulumi.Output.concat("arn:aws:sagemaker:", region, ":", account_id)
+    return (
+        pulumi.Output.concat(prefix, ":model-package-group/", group),
+        pulumi.Output.concat(prefix, ":model-package/", group, "/*"),
+    )
+
+
+def registry_policy(
+    group_arn: pulumi.Input[str],
+    packages_arn: pulumi.Input[str],
+    writer_account_ids: Sequence[pulumi.Input[str]],
+    reader_account_ids: Sequence[pulumi.Input[str]],
+) -> pulumi.Output[str]:
+    """The model package group's resource policy: its pipelines register, its preprod/prod accounts read."""
+    return document(
+        {
+            "Sid": "PipelinesRegisterVersions",
+            "Effect": "Allow",
+            "Principal": {"AWS": [account_root(account) for account in writer_account_ids]},
+            "Action": list(REGISTRY_WRITE_ACTIONS),
+            "Resource": [group_arn, packages_arn],
+            "Condition": {"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": list(REGISTRABLE_STATUSES)}},
+        },
+        {
+            "Sid": "DeploymentAccountsReadVersions",
+            "Effect": "Allow",
+            "Principal": {"AWS": [account_root(account) for account in reader_account_ids]},
+            "Action": list(REGISTRY_READ_ACTIONS),
+            "Resource": [group_arn, packages_arn],
+        },
+    )
+
+
+def ecr_pull_policy(organization_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Pull from anywhere inside the organization, push from nowhere outside the account."""
+    return document(
+        {
+            "Sid": "PullFromOrganization",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": list(ECR_PULL_ACTIONS),
+            "Condition": org_condition(organization_id),
+        }
+    )
+
+
+def codeartifact_read_policy(resource: pulumi.Input[str], organization_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Read (and fetch through the upstream) for principals of the organization; publishing stays in the account."""
+    return document(
+        {
+            "Sid": "ReadFromOrganization",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": list(CODEARTIFACT_READ_ACTIONS),
+            "Resource": resource,
+            "Condition": org_condition(organization_id),
+        }
+    )
+
+
+def read_only_bucket_statements(bucket: pulumi.Input[str], reader_account_ids: Sequence[pulumi.Input[str]]) -> tuple[dict[str, Any], ...]:
+    """Read (list + get) for other accounts; each account's IAM still decides which of its principals."""
+    if not reader_account_ids:
+        return ()
+    arn = bucket_arn(bucket)
+    principals = {"AWS": [account_root(account) for account in reader_account_ids]}
+    return (
+        {"Sid": "ProjectDevAccountsList", "Effect": "Allow", "Principal": principals, "Action": "s3:ListBucket", "Resource": arn},
+        {"Sid": "ProjectDevAccountsRead", "Effect": "Allow", "Principal": principals, "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": pulumi.Output.concat(arn, "/*")},
+    )
+
+
+def log_bucket_statements(
+    bucket: pulumi.Input[str],
+    log_archive_account_id: pulumi.Input[str],
+    break_glass_role_name: str,
+    deploy_role_name: pulumi.Input[str],
+    organization_id: pulumi.Input[str],
+) -> tuple[dict[str, Any], ...]:
+    """Deny-delete for everyone but break-glass, and writes from the organization's log services."""
+    arn = bucket_arn(bucket)
+    objects = pulumi.Output.concat(arn, "/*")
+    break_glass = role_arn(log_archive_account_id, break_glass_role_name)
+    return (
+        {
+            "Sid": "DenyLogDeletionExceptBreakGlass",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": list(LOG_PROTECTION_ACTIONS),
+            "Resource": [arn, objects],
+            "Condition": {"ArnNotLike": {"aws:PrincipalArn": break_glass}},
+        },
+        {
+            "Sid": "DenyPolicyChangesExceptBreakGlassAndDeployer",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": list(LOG_POLICY_ACTIONS),
+            "Resource": arn,
+            "Condition": {"ArnNotLike": {"aws:PrincipalArn": [break_glass, role_arn(log_archive_account_id, deploy_role_name)]}},
+        },
+        {
+            "Sid": "LogServicesCheckAcl",
+            "Effect": "Allow",
+            "Principal": {"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": arn,
+            "Condition": {"StringEquals": {"aws:SourceOrgID": organization_id}},
+        },
+        {
+            "Sid": "LogServicesWriteFromOrganization",
+            "Effect": "Allow",
+            "Principal": {"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+            "Action": "s3:PutObject",
+            "Resource": objects,
+            "Condition": {"StringEquals": {"aws:SourceOrgID": organization_id, "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    )
+
+
+def key_policy(
+    account_id: pulumi.Input[str],
+    region: str,
+    services: Sequence[str],
+    extra_statements: Sequence[dict[str, Any]] = (),
+) -> pulumi.Output[str]:
+    """Key policy of a core-account key: administered by its own account, used through ``services``."""
+    root = account_root(account_id)
+    return document(
+        {"Sid": "AccountRootAdministers", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},
+        {
+            "Sid": "UseThroughServices",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {
+                    "kms:CallerAccount": account_id,
+                    "kms:ViaService": [f"{service}.{region}.amazonaws.com" for service in services],
+                }
+            },
+        },
+        *extra_statements,
+    )

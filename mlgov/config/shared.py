@@ -1,0 +1,179 @@
+"""Settings of the `shared` stack: what the platform runs inside the core accounts.
+
+The shared stack reads the org stack (core account ids, organization id) and
+the environment stacks (each project's account ids), so it is planned after
+them; environment stacks never read it back (that would be a cycle). Which
+projects exist comes from the same catalogue the environment stacks read
+(``projectsFile``), so the set of registries, shares and grants is known
+without waiting for any Output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, field_validator
+
+from mlgov.config.environment import Project
+from mlgov.config.errors import ConfigIssue
+from mlgov.config.fields import ConfigModel, RoleName, invalid
+from mlgov.constants import Environment, StackKind
+
+NS = "mlgov:"
+
+# Zone names become part of bucket names and Glue database names: keep them short and plain.
+_ZONE = re.compile(r"^[a-z][a-z0-9]{1,19}$")
+# ECR: lower-case path components separated by '/', each made of [a-z0-9] runs joined by '.', '_' or '-'.
+_ECR = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_CODEARTIFACT_DOMAIN = re.compile(r"^[a-z][a-z0-9-]{1,48}[a-z0-9]$")
+_CODEARTIFACT_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$")
+_BUCKET_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{2,30}-$")
+
+CURATED_ZONE = "curated"
+"""The zone project dev accounts may read."""
+DEFAULT_ZONES = ("raw", CURATED_ZONE, "features")
+
+UPSTREAMS = {"pypi": "public:pypi"}
+"""CodeArtifact external connections by the name used in config."""
+
+# Stages whose stack the shared stack reads, and what it reads them for.
+READ_STAGES: tuple[Environment, ...] = (Environment.DEV, Environment.PREPROD, Environment.PROD)
+
+
+def _zone(value: str) -> str:
+    if not _ZONE.match(value):
+        raise invalid(
+            "is not a data-lake zone name (2-20 lower-case letters and digits, starting with a letter)",
+            "use a name such as 'raw', 'curated' or 'features'",
+        )
+    return value
+
+
+def _ecr(value: str) -> str:
+    if not 2 <= len(value) <= 256 or not _ECR.match(value):
+        raise invalid(
+            "is not an ECR repository name (2-256 lower-case letters, digits, '.', '_', '-', path parts separated by '/')",
+            "use a name such as 'ml/training-base'",
+        )
+    return value
+
+
+ZoneName = Annotated[str, AfterValidator(_zone)]
+EcrRepositoryName = Annotated[str, AfterValidator(_ecr)]
+
+
+class CodeArtifactSettings(ConfigModel):
+    domain: str = "mlgov"
+    """CodeArtifact domain (2-50 lower-case letters, digits, '-'), one per organization."""
+    repository: str = "approved-python"
+    """Repository of approved Python packages that project accounts install from."""
+    upstream: Literal["pypi"] = "pypi"
+    """Public upstream the repository proxies (external connection public:pypi)."""
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        if not _CODEARTIFACT_DOMAIN.match(value):
+            raise invalid("is not a CodeArtifact domain name (2-50 lower-case letters, digits and '-')", "use a name such as 'examplecorp'")
+        return value
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        if not _CODEARTIFACT_REPOSITORY.match(value):
+            raise invalid("is not a CodeArtifact repository name (2-100 letters, digits, '.', '_', '-')", "use a name such as 'approved-python'")
+        return value
+
+
+class ServiceCatalogSettings(ConfigModel):
+    portfolio_name: str = Field(default="mlgov ML platform", min_length=1, max_length=100)
+    """Portfolio shown to the projects' dev accounts."""
+    provider_name: str = Field(default="ML platform team", min_length=1, max_length=50)
+    """Who provides the portfolio (shown in the Service Catalog console)."""
+    launch_role_name: RoleName = "mlgov-servicecatalog-launch"
+    """Role the launch constraint names (LocalRoleName): the product is provisioned by the role of
+    this name in the account that launches it, never with the end user's own permissions."""
+
+
+class LogArchiveSettings(ConfigModel):
+    retention_days: int = Field(default=365, ge=1, le=36_500)
+    """Object Lock default retention (GOVERNANCE mode) of the organization's log bucket."""
+    break_glass_role_name: RoleName = "mlgov-break-glass"
+    """Role in the log-archive account that alone may delete logs or change the bucket's lifecycle."""
+
+
+class SharedStackConfig(ConfigModel):
+    kind: Literal[StackKind.SHARED]
+    org_stack: str = Field(default="org", min_length=1)
+    """Name of the org stack read through a StackReference ('org' or 'acme/mlgov/org')."""
+    environment_stacks: dict[Environment, str] = Field(
+        default_factory=lambda: {env: env.value for env in READ_STAGES}
+    )
+    """Environment stacks read for project account ids: keys dev, preprod, prod."""
+    projects_file: str = "projects.yaml"
+    """Project catalogue, relative to the stack files' folder (the one the environment stacks read)."""
+    cost_center: str = Field(min_length=1, max_length=64)
+    """Cost centre of the platform team (tag mlgov:cost-center on every shared resource)."""
+    data_lake_bucket_prefix: str = "mlgov-datalake-"
+    """Name prefix of the data-lake buckets; keep it equal to the org stack's
+    organization.dataLakeBucketPrefix, which the sandbox guardrail denies."""
+    data_lake_zones: list[ZoneName] = Field(default_factory=lambda: list(DEFAULT_ZONES), min_length=1)
+    """Data-lake zones, one bucket each; must include 'curated' (readable by project dev accounts)."""
+    code_artifact: CodeArtifactSettings = Field(default_factory=CodeArtifactSettings)
+    ecr_repositories: list[EcrRepositoryName] = Field(default_factory=list)
+    """ECR repositories in the team shared services account, pullable from inside the organization."""
+    service_catalog: ServiceCatalogSettings = Field(default_factory=ServiceCatalogSettings)
+    log_archive: LogArchiveSettings = Field(default_factory=LogArchiveSettings)
+    projects: list[Project] = Field(default_factory=list)
+    """Filled from projects_file by the loader."""
+
+    @field_validator("data_lake_bucket_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not _BUCKET_PREFIX.match(value):
+            raise invalid("is not a bucket name prefix (3-31 lower-case letters, digits and '-', ending in '-')", "use the org stack's dataLakeBucketPrefix, such as 'examplecorp-datalake-'")
+        return value
+
+    def referenced_stacks(self) -> list[str]:
+        return [_short(self.org_stack)] + [_short(self.environment_stacks[env]) for env in READ_STAGES if env in self.environment_stacks]
+
+    def projects_in(self, *stages: Environment) -> list[Project]:
+        """Projects that use any of ``stages``, in catalogue order."""
+        return [project for project in self.projects if any(stage in project.stages for stage in stages)]
+
+    def registry_projects(self) -> list[Project]:
+        """Projects that deploy through a pipeline (preprod or prod) and so get a model registry."""
+        return self.projects_in(Environment.PREPROD, Environment.PROD)
+
+
+def _short(stack: str) -> str:
+    return stack.rsplit("/", 1)[-1]
+
+
+def check_shared(raw: dict[str, Any]) -> list[ConfigIssue]:
+    """Rules across values: duplicates by position, required zone, environment stack keys."""
+    issues: list[ConfigIssue] = []
+    for key, what in (("ecrRepositories", "ECR repository"), ("dataLakeZones", "data-lake zone")):
+        values = raw.get(key)
+        if not isinstance(values, list):
+            continue
+        seen: Counter[str] = Counter()
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            seen[value] += 1
+            if seen[value] == 2:
+                issues.append(ConfigIssue(f"{NS}{key}[{index}]", f"names the same {what} as an earlier entry", "list each name once", value))
+    zones = raw.get("dataLakeZones")
+    if isinstance(zones, list) and CURATED_ZONE not in zones:
+        issues.append(ConfigIssue(f"{NS}dataLakeZones", f"lacks the '{CURATED_ZONE}' zone, the one project dev accounts read", f"add '{CURATED_ZONE}'", zones))
+    stacks = raw.get("environmentStacks")
+    if isinstance(stacks, dict):
+        for env in READ_STAGES:
+            if env.value not in stacks:
+                issues.append(ConfigIssue(f"{NS}environmentStacks", f"lacks '{env.value}': the shared stack reads every project's {env.value} accounts", f"add '{env.value}: <stack name>'"))
+        if Environment.SANDBOX.value in stacks:
+            issues.append(ConfigIssue(f"{NS}environmentStacks.sandbox", "is not read: sandbox accounts get no shared services", "remove this key", stacks[Environment.SANDBOX.value]))
+    return issues
