@@ -8,7 +8,7 @@ the live organization (``mlgov verify`` does that).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,7 @@ class ProjectFile:
     directory: Path
     name: str
     stack_config_dir: str
+    _loaded: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def read(cls, directory: Path) -> "ProjectFile":
@@ -112,10 +113,17 @@ class ProjectFile:
         return self.name == PROJECT
 
     def stack_kind(self, stacks_dir: Path, stack: str) -> str:
-        return str(load_stack_file(stacks_dir, stack).kind) if self.is_mlgov else "program"
+        return str(self._settings(stacks_dir, stack).kind) if self.is_mlgov else "program"
 
     def referenced_stacks(self, stacks_dir: Path, stack: str) -> list[str]:
-        return load_stack_file(stacks_dir, stack).referenced_stacks() if self.is_mlgov else []
+        return self._settings(stacks_dir, stack).referenced_stacks() if self.is_mlgov else []
+
+    def _settings(self, stacks_dir: Path, stack: str):
+        # Validated once per plan: both questions above are asked for every stack.
+        key = (stacks_dir, stack)
+        if key not in self._loaded:
+            self._loaded[key] = load_stack_file(stacks_dir, stack)
+        return self._loaded[key]
 
 
 def _with_dependencies(wanted: list[str], stacks_dir: Path, project: ProjectFile) -> list[str]:

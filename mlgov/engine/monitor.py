@@ -134,33 +134,29 @@ class RecordingMonitor(MockMonitor):
             with self._lock:
                 self.records.append(self._record(request, urn, "", inputs, {}))
             return resource_pb2.RegisterResourceResponse(urn=urn, object=request.object)
-        _ensure_event_loop()
-        inputs = rpc.deserialize_properties(request.object)
-        resource_id, outputs = self.mocks.plan_resource(
-            request.type, request.name, urn, inputs, self.account_of_provider(request.provider), request.importId
-        )
-        record = self._record(request, urn, resource_id, inputs, outputs)
-        with self._lock:
-            self.records.append(record)
-            if request.type.startswith("pulumi:providers:"):
-                self._providers[f"{urn}::{resource_id}"] = record
-        payload = _sync_await(rpc.serialize_properties(outputs, {}))
+        resource_id, payload = self._plan_custom(request, urn, request.object, request.importId)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=payload)
 
     def ReadResource(self, request):
         # Stack references and `Resource.get` read existing resources instead of creating them.
         urn = self.make_urn(request.parent, request.type, request.name)
         self._qualified_types[urn] = urn.split("::")[2]
+        _, payload = self._plan_custom(request, urn, request.properties, request.id)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=payload)
+
+    def _plan_custom(self, request, urn: str, properties, known_id: str):
+        """Fake the provider's answer for a custom resource, record it, return (id, serialized outputs)."""
         _ensure_event_loop()
-        inputs = rpc.deserialize_properties(request.properties)
+        inputs = rpc.deserialize_properties(properties)
         resource_id, outputs = self.mocks.plan_resource(
-            request.type, request.name, urn, inputs, self.account_of_provider(request.provider), request.id
+            request.type, request.name, urn, inputs, self.account_of_provider(request.provider), known_id
         )
         record = self._record(request, urn, resource_id, inputs, outputs)
         with self._lock:
             self.records.append(record)
-        payload = _sync_await(rpc.serialize_properties(outputs, {}))
-        return resource_pb2.ReadResourceResponse(urn=urn, properties=payload)
+            if request.type.startswith("pulumi:providers:"):
+                self._providers[f"{urn}::{resource_id}"] = record
+        return resource_id, _sync_await(rpc.serialize_properties(outputs, {}))
 
     def _record(self, request, urn: str, resource_id: str, inputs: dict, outputs: dict) -> PlannedResource:
         custom = bool(getattr(request, "custom", True))
