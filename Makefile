@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test install oracle clean
+.PHONY: plan test install oracle bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt policypacks/ml-guardrails/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ test: $(STAMP) oracle
 
 clean:
 	rm -rf $(VENV) tests/oracle/node_modules .pytest_cache .hypothesis
+
+## Where the offline engine's time goes (ratios from one run).
+bench: $(STAMP)
+	PYTHONPATH=. $(PY) benchmarks/plan_speed.py
