@@ -12,6 +12,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.baseline._policy import role_arn
+
 
 def account_provider(
     name: str,
@@ -34,7 +36,7 @@ def account_provider(
         allowed_account_ids=[account_id],
         assume_roles=[
             aws.ProviderAssumeRoleArgs(
-                role_arn=pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name),
+                role_arn=role_arn(account_id, role_name),
                 session_name=(session_name or f"mlgov-{name}")[:64],
             )
         ],

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 
 from components.account_provider import account_provider
 from components.baseline.project_baseline import ProjectBaseline, ProjectBaselineArgs
@@ -60,38 +61,28 @@ class ProjectAccountSet(pulumi.ComponentResource):
         project, environment = args.project, args.rules.environment.value
         tags = project_tags(project, environment)
 
-        def email(suffix: str) -> pulumi.Output[str]:
-            return pulumi.Output.from_input(args.email_template).apply(lambda template: template.replace("{account}", f"{project.name}-{suffix}"))
+        automation_tags = {**tags, "mlgov:account-purpose": "automation"}
+        workload_suffix, automation_suffix = environment, f"{environment}-automation"
 
-        self.workload = protected_account(
-            AccountSpec(key=f"{project.name}-{environment}", name=f"{project.name}-{environment}", email=email(environment), parent_id=args.workload_ou_id, tags=tags),
-            args.role_name,
-            args.waves,
-            self,
-        )
+        def member(suffix: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
+            """The account ``<project>-<suffix>`` (also its key and the ``{account}`` of its email)."""
+            account = f"{project.name}-{suffix}"
+            email = pulumi.Output.from_input(args.email_template).apply(lambda template: template.replace("{account}", account))
+            return protected_account(
+                AccountSpec(key=account, name=account, email=email, parent_id=parent_id, tags=account_tags), args.role_name, args.waves, self
+            )
+
+        def pinned_provider(resource_name: str, account: aws.organizations.Account, suffix: str, provider_tags: dict[str, str]) -> aws.Provider:
+            # The session name tells CloudTrail readers which project account the platform acted in.
+            return account_provider(
+                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=f"mlgov-{project.name}-{suffix}"
+            )
+
+        self.workload = member(workload_suffix, args.workload_ou_id, tags)
         self.automation = None
         if args.rules.automation_ou is not None and args.automation_ou_id is not None:
-            self.automation = protected_account(
-                AccountSpec(
-                    key=f"{project.name}-{environment}-automation",
-                    name=f"{project.name}-{environment}-automation",
-                    email=email(f"{environment}-automation"),
-                    parent_id=args.automation_ou_id,
-                    tags={**tags, "mlgov:account-purpose": "automation"},
-                ),
-                args.role_name,
-                args.waves,
-                self,
-            )
-        self.provider = account_provider(
-            f"{name}-provider",
-            self.workload.id,
-            args.role_name,
-            args.region,
-            tags=tags,
-            parent=self,
-            session_name=f"mlgov-{project.name}-{environment}",
-        )
+            self.automation = member(automation_suffix, args.automation_ou_id, automation_tags)
+        self.provider = pinned_provider(f"{name}-provider", self.workload, workload_suffix, tags)
         self.baseline = ProjectBaseline(
             f"{name}-baseline",
             ProjectBaselineArgs(
@@ -114,15 +105,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
         self.automation_provider = None
         self.delivery = None
         if self.automation is not None:
-            self.automation_provider = account_provider(
-                f"{name}-automation-provider",
-                self.automation.id,
-                args.role_name,
-                args.region,
-                tags={**tags, "mlgov:account-purpose": "automation"},
-                parent=self,
-                session_name=f"mlgov-{project.name}-{environment}-automation",
-            )
+            self.automation_provider = pinned_provider(f"{name}-automation-provider", self.automation, automation_suffix, automation_tags)
             self.delivery = PipelineRoles(
                 f"{name}-delivery",
                 PipelineRolesArgs(

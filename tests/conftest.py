@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,31 @@ def org_plan():
 @pytest.fixture(scope="session")
 def org_plan_dict(org_plan):
     return org_plan.to_dict()
+
+
+@pytest.fixture(scope="session")
+def run_plan():
+    """``mlgov plan <stack> --no-policy`` on a folder of stack files, through the CLI as a user runs it."""
+    from typer.testing import CliRunner
+
+    from mlgov.cli import _register_commands, app
+
+    _register_commands()
+    runner = CliRunner()
+
+    def run(stack: str, stacks_dir: Path):
+        return runner.invoke(app, ["plan", stack, "--stacks-dir", str(stacks_dir), "--no-policy"])
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def plan_errors(run_plan) -> Callable[[str, str, Path], tuple[str, list[str]]]:
+    """Plan a stack whose config is bad: asserts exit code 2 and returns the output and its error lines for one key path."""
+
+    def errors(stack: str, key_path: str, stacks_dir: Path) -> tuple[str, list[str]]:
+        result = run_plan(stack, stacks_dir)
+        assert result.exit_code == 2, result.output
+        return result.output, [line for line in result.output.splitlines() if line.strip().startswith(f"- {key_path}:")]
+
+    return errors

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.baseline._policy import document, service_trust
+from components.baseline._policy import document, role_arn, service_trust
 from components.naming import child_name
 
 ALERT_ACTUAL_PERCENT = 80
@@ -119,7 +119,7 @@ class AccountBudget(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
-        role_arns = [pulumi.Output.concat("arn:aws:iam::", args.account_id, ":role/", role) for role in args.restricted_role_names]
+        role_arns = [role_arn(args.account_id, role) for role in args.restricted_role_names]
         self.action_role = aws.iam.Role(
             child_name(name, "action-role"),
             name=f"{args.budget_name}-action"[:64],

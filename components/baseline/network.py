@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -71,20 +72,9 @@ class ProjectNetwork(pulumi.ComponentResource):
             opts=child,
         )
         self.private_subnets = [
-            aws.ec2.Subnet(
-                child_name(name, "private", zone),
-                vpc_id=self.vpc.id,
-                cidr_block=cidr,
-                availability_zone=zone,
-                map_public_ip_on_launch=False,
-                tags={**tags, "Name": child_name(name, "private", zone), "mlgov:tier": "private"},
-                opts=child,
-            )
-            for zone, cidr in zip(args.availability_zones, private_cidrs)
+            self._subnet(name, args, "private", zone, cidr, child) for zone, cidr in zip(args.availability_zones, private_cidrs)
         ]
-        self.private_route_table = aws.ec2.RouteTable(
-            child_name(name, "private-rt"), vpc_id=self.vpc.id, tags={**tags, "Name": child_name(name, "private-rt")}, opts=child
-        )
+        self.private_route_table = self._route_table(name, args, "private", child)
         for zone, subnet in zip(args.availability_zones, self.private_subnets):
             aws.ec2.RouteTableAssociation(
                 child_name(name, "private-rt", zone), subnet_id=subnet.id, route_table_id=self.private_route_table.id, opts=child
@@ -120,27 +110,18 @@ class ProjectNetwork(pulumi.ComponentResource):
 
         self.endpoints: dict[str, aws.ec2.VpcEndpoint] = {}
         for service in INTERFACE_ENDPOINT_SERVICES:
-            self.endpoints[service] = aws.ec2.VpcEndpoint(
-                child_name(name, "endpoint", service),
-                vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{args.region}.{service}",
-                vpc_endpoint_type="Interface",
+            self.endpoints[service] = self._endpoint(
+                name,
+                args,
+                service,
+                "Interface",
+                child,
                 private_dns_enabled=True,
                 subnet_ids=[subnet.id for subnet in self.private_subnets],
                 security_group_ids=[self.endpoint_security_group.id],
-                tags={**tags, "Name": child_name(name, "endpoint", service)},
-                opts=child,
             )
         for service in GATEWAY_ENDPOINT_SERVICES:
-            self.endpoints[service] = aws.ec2.VpcEndpoint(
-                child_name(name, "endpoint", service),
-                vpc_id=self.vpc.id,
-                service_name=f"com.amazonaws.{args.region}.{service}",
-                vpc_endpoint_type="Gateway",
-                route_table_ids=[self.private_route_table.id],
-                tags={**tags, "Name": child_name(name, "endpoint", service)},
-                opts=child,
-            )
+            self.endpoints[service] = self._endpoint(name, args, service, "Gateway", child, route_table_ids=[self.private_route_table.id])
 
         self.internet_gateway: aws.ec2.InternetGateway | None = None
         self.nat_gateway: aws.ec2.NatGateway | None = None
@@ -157,6 +138,37 @@ class ProjectNetwork(pulumi.ComponentResource):
             }
         )
 
+    def _subnet(self, name: str, args: ProjectNetworkArgs, tier: str, zone: str, cidr: str, child: pulumi.ResourceOptions) -> aws.ec2.Subnet:
+        # Even the public subnet hands out no public IPs: only the NAT gateway's Elastic IP faces the internet.
+        return aws.ec2.Subnet(
+            child_name(name, tier, zone),
+            vpc_id=self.vpc.id,
+            cidr_block=cidr,
+            availability_zone=zone,
+            map_public_ip_on_launch=False,
+            tags={**args.tags, "Name": child_name(name, tier, zone), "mlgov:tier": tier},
+            opts=child,
+        )
+
+    def _route_table(self, name: str, args: ProjectNetworkArgs, tier: str, child: pulumi.ResourceOptions) -> aws.ec2.RouteTable:
+        table_name = child_name(name, f"{tier}-rt")
+        return aws.ec2.RouteTable(table_name, vpc_id=self.vpc.id, tags={**args.tags, "Name": table_name}, opts=child)
+
+    def _endpoint(
+        self, name: str, args: ProjectNetworkArgs, service: str, endpoint_type: str, child: pulumi.ResourceOptions, **placement: Any
+    ) -> aws.ec2.VpcEndpoint:
+        """An endpoint of ``com.amazonaws.<region>.<service>``; ``placement``: its subnets (interface) or route tables (gateway)."""
+        endpoint_name = child_name(name, "endpoint", service)
+        return aws.ec2.VpcEndpoint(
+            endpoint_name,
+            vpc_id=self.vpc.id,
+            service_name=f"com.amazonaws.{args.region}.{service}",
+            vpc_endpoint_type=endpoint_type,
+            tags={**args.tags, "Name": endpoint_name},
+            opts=child,
+            **placement,
+        )
+
     def _internet_egress(self, name: str, args: ProjectNetworkArgs, public_cidr: str, child: pulumi.ResourceOptions) -> None:
         """Outbound-only internet: a NAT in one public subnet; nothing inbound reaches the private subnets."""
         tags = args.tags
@@ -164,18 +176,8 @@ class ProjectNetwork(pulumi.ComponentResource):
         self.internet_gateway = aws.ec2.InternetGateway(
             child_name(name, "igw"), vpc_id=self.vpc.id, tags={**tags, "Name": child_name(name, "igw")}, opts=child
         )
-        public_subnet = aws.ec2.Subnet(
-            child_name(name, "public", zone),
-            vpc_id=self.vpc.id,
-            cidr_block=public_cidr,
-            availability_zone=zone,
-            map_public_ip_on_launch=False,
-            tags={**tags, "Name": child_name(name, "public", zone), "mlgov:tier": "public"},
-            opts=child,
-        )
-        public_route_table = aws.ec2.RouteTable(
-            child_name(name, "public-rt"), vpc_id=self.vpc.id, tags={**tags, "Name": child_name(name, "public-rt")}, opts=child
-        )
+        public_subnet = self._subnet(name, args, "public", zone, public_cidr, child)
+        public_route_table = self._route_table(name, args, "public", child)
         aws.ec2.Route(
             child_name(name, "public-default"),
             route_table_id=public_route_table.id,

@@ -21,15 +21,15 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from components.baseline._policy import document, service_trust
+from components.baseline._policy import account_root, document, role_arn, service_trust
 from components.naming import child_name
 from mlgov.constants import DEPLOY_ROLE_PREFIX, GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
-# AWS's own roles for Identity Center users of the PlatformAdmin permission set.
 ADMIN_MANAGED_POLICIES = ("AWSCodePipeline_FullAccess", "AWSCodeBuildAdminAccess")
-PLATFORM_ADMIN_SSO_ROLE = "role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*"
+PLATFORM_ADMIN_SSO_ROLE = "aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*"
+"""Path and name of the roles Identity Center creates for users of the PlatformAdmin permission set."""
 
 
 def pipeline_role_name(project: str, environment: str) -> str:
@@ -115,16 +115,14 @@ def deploy_policy(args: PipelineRolesArgs) -> pulumi.Output[str]:
                 "sagemaker:AddTags", "sagemaker:ListTags",
             ],
             "Resource": [
-                pulumi.Output.concat(f"arn:aws:sagemaker:{region}:", account, ":model/*"),
-                pulumi.Output.concat(f"arn:aws:sagemaker:{region}:", account, ":endpoint-config/*"),
-                pulumi.Output.concat(f"arn:aws:sagemaker:{region}:", account, ":endpoint/*"),
+                pulumi.Output.concat(f"arn:aws:sagemaker:{region}:", account, f":{kind}/*") for kind in ("model", "endpoint-config", "endpoint")
             ],
         },
         {
             "Sid": "PassOnlyTheProjectExecutionRole",
             "Effect": "Allow",
             "Action": "iam:PassRole",
-            "Resource": pulumi.Output.concat("arn:aws:iam::", account, f":role/mlgov-{args.project}-sagemaker-execution"),
+            "Resource": role_arn(account, f"mlgov-{args.project}-sagemaker-execution"),
             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
         },
     )
@@ -186,11 +184,9 @@ class PipelineRoles(pulumi.ComponentResource):
                 {
                     "Sid": "PlatformAdminsOfThisAccount",
                     "Effect": "Allow",
-                    "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", args.automation_account_id, ":root")},
+                    "Principal": {"AWS": account_root(args.automation_account_id)},
                     "Action": "sts:AssumeRole",
-                    "Condition": {
-                        "ArnLike": {"aws:PrincipalArn": pulumi.Output.concat("arn:aws:iam::", args.automation_account_id, ":", PLATFORM_ADMIN_SSO_ROLE)}
-                    },
+                    "Condition": {"ArnLike": {"aws:PrincipalArn": role_arn(args.automation_account_id, PLATFORM_ADMIN_SSO_ROLE)}},
                 }
             ),
             max_session_duration=3600,

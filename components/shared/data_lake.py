@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.baseline._policy import account_root, bucket_arn, document, role_arn
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, bucket_name
 from components.naming import child_name
 from components.shared.key import SharedKey, SharedKeyArgs
-from components.shared.policies import account_root, bucket_arn, read_only_bucket_statements, role_arn
+from components.shared.policies import read_only_bucket_statements
 
 FEATURE_STORE = "feature-store"
 
@@ -88,9 +89,7 @@ class DataLake(pulumi.ComponentResource):
             child_name(name, "admin-role"),
             name=args.admin_role_name,
             description="Lake Formation administrator of the data lake",
-            assume_role_policy=pulumi.Output.json_dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": account_root(args.account_id)}, "Action": "sts:AssumeRole"}]}
-            ),
+            assume_role_policy=document({"Effect": "Allow", "Principal": {"AWS": account_root(args.account_id)}, "Action": "sts:AssumeRole"}),
             tags=args.tags,
             opts=child,
         )

@@ -6,11 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from components.baseline.kms import DELETION_WINDOW_DAYS
-from components.naming import child_name
-from components.shared.policies import key_policy
+from components.baseline.kms import key_policy, rotated_key
 
 
 @dataclass(frozen=True)
@@ -32,16 +29,13 @@ class SharedKeyArgs:
 class SharedKey(pulumi.ComponentResource):
     def __init__(self, name: str, args: SharedKeyArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:shared_key:SharedKey", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        self.key = aws.kms.Key(
-            child_name(name, "key"),
+        self.key, self.alias = rotated_key(
+            self,
+            name,
             description=f"mlgov shared services key: {args.alias}",
-            enable_key_rotation=True,
-            deletion_window_in_days=DELETION_WINDOW_DAYS,
+            alias=f"alias/mlgov/shared/{args.alias}",
             policy=key_policy(args.account_id, args.region, args.services, args.extra_statements),
             tags=args.tags,
-            opts=child,
         )
-        self.alias = aws.kms.Alias(child_name(name, "alias"), name=f"alias/mlgov/shared/{args.alias}", target_key_id=self.key.key_id, opts=child)
         self.arn = self.key.arn
         self.register_outputs({"arn": self.key.arn})

@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from components.baseline._policy import document
+from components.baseline._policy import account_root, bucket_arn, document, organization_statement, role_arn
 
 REGISTRY_WRITE_ACTIONS = (
     "sagemaker:CreateModelPackage",
@@ -57,22 +57,8 @@ LOG_PROTECTION_ACTIONS = (
 """Ways to lose logs: only the break-glass role may use them on the log bucket."""
 LOG_POLICY_ACTIONS = ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")
 """Changing the bucket policy would lift the protections; the deploying role keeps it so Pulumi can manage it."""
-
-
-def account_root(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
-
-
-def role_arn(account_id: pulumi.Input[str], role_name: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name)
-
-
-def bucket_arn(bucket: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.concat("arn:aws:s3:::", bucket)
-
-
-def org_condition(organization_id: pulumi.Input[str]) -> dict[str, Any]:
-    return {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
+LOG_SERVICES = {"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]}
+"""The organization's log writers: the organization trail and AWS Config."""
 
 
 def model_package_group_arns(region: str, account_id: pulumi.Input[str], group: str) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
@@ -112,29 +98,12 @@ def registry_policy(
 
 def ecr_pull_policy(organization_id: pulumi.Input[str]) -> pulumi.Output[str]:
     """Pull from anywhere inside the organization, push from nowhere outside the account."""
-    return document(
-        {
-            "Sid": "PullFromOrganization",
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": list(ECR_PULL_ACTIONS),
-            "Condition": org_condition(organization_id),
-        }
-    )
+    return document(organization_statement("PullFromOrganization", ECR_PULL_ACTIONS, organization_id))
 
 
 def codeartifact_read_policy(resource: pulumi.Input[str], organization_id: pulumi.Input[str]) -> pulumi.Output[str]:
     """Read (and fetch through the upstream) for principals of the organization; publishing stays in the account."""
-    return document(
-        {
-            "Sid": "ReadFromOrganization",
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": list(CODEARTIFACT_READ_ACTIONS),
-            "Resource": resource,
-            "Condition": org_condition(organization_id),
-        }
-    )
+    return document(organization_statement("ReadFromOrganization", CODEARTIFACT_READ_ACTIONS, organization_id, resource))
 
 
 def read_only_bucket_statements(bucket: pulumi.Input[str], reader_account_ids: Sequence[pulumi.Input[str]]) -> tuple[dict[str, Any], ...]:
@@ -180,7 +149,7 @@ def log_bucket_statements(
         {
             "Sid": "LogServicesCheckAcl",
             "Effect": "Allow",
-            "Principal": {"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+            "Principal": LOG_SERVICES,
             "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
             "Resource": arn,
             "Condition": {"StringEquals": {"aws:SourceOrgID": organization_id}},
@@ -188,36 +157,10 @@ def log_bucket_statements(
         {
             "Sid": "LogServicesWriteFromOrganization",
             "Effect": "Allow",
-            "Principal": {"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+            "Principal": LOG_SERVICES,
             "Action": "s3:PutObject",
             "Resource": objects,
             "Condition": {"StringEquals": {"aws:SourceOrgID": organization_id, "s3:x-amz-acl": "bucket-owner-full-control"}},
         },
     )
 
-
-def key_policy(
-    account_id: pulumi.Input[str],
-    region: str,
-    services: Sequence[str],
-    extra_statements: Sequence[dict[str, Any]] = (),
-) -> pulumi.Output[str]:
-    """Key policy of a core-account key: administered by its own account, used through ``services``."""
-    root = account_root(account_id)
-    return document(
-        {"Sid": "AccountRootAdministers", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},
-        {
-            "Sid": "UseThroughServices",
-            "Effect": "Allow",
-            "Principal": {"AWS": root},
-            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
-            "Resource": "*",
-            "Condition": {
-                "StringEquals": {
-                    "kms:CallerAccount": account_id,
-                    "kms:ViaService": [f"{service}.{region}.amazonaws.com" for service in services],
-                }
-            },
-        },
-        *extra_statements,
-    )

@@ -21,10 +21,9 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from components.baseline._policy import bucket_arn, document
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs
 from components.naming import child_name, kebab
-from components.baseline._policy import document
-from components.shared.policies import bucket_arn
 
 TEMPLATE = Path(__file__).with_name("templates") / "studio-user-profile.yaml"
 PRODUCT_NAME = "SageMaker Studio user profile"
@@ -121,12 +120,7 @@ class StudioCatalog(pulumi.ComponentResource):
             child_name(name, "launch-role"),
             name=args.launch_role_name,
             description="Service Catalog launch role for the approved ML products",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "servicecatalog.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
-            ),
+            assume_role_policy=document({"Effect": "Allow", "Principal": {"Service": "servicecatalog.amazonaws.com"}, "Action": "sts:AssumeRole"}),
             inline_policies=[
                 {
                     "name": "provision-studio-user-profiles",

@@ -14,25 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PositiveFloat, ValidationInfo, field_validator
 
-from mlgov.config.fields import ConfigModel, Email, ResourceKey, invalid
+from mlgov.config.fields import ConfigModel, Email, ResourceKey, invalid, pattern_field
 from mlgov.constants import Environment, StackKind
 
-_STUDIO_USER = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-_GROUP = re.compile(r"^[\w+=,.@ -]{1,128}$")
 _CIDR = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})$")
-_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9*]+\.[a-z0-9*]+$|^ml\.[a-z0-9]+\.\*$")
-
-
-def _studio_user(value: str) -> str:
-    if not _STUDIO_USER.match(value):
-        raise invalid("is not a valid SageMaker Studio user profile name (letters, digits and '-', at most 63)", "use the person's user name, such as 'alice-smith'")
-    return value
-
-
-def _group(value: str) -> str:
-    if not _GROUP.match(value):
-        raise invalid("is not a valid IAM Identity Center group name", "use the group's display name, such as 'ml-churn-data-scientists'")
-    return value
 
 
 def _cidr(value: str) -> str:
@@ -42,16 +27,18 @@ def _cidr(value: str) -> str:
     return value
 
 
-def _instance_type(value: str) -> str:
-    if not _INSTANCE_TYPE.match(value):
-        raise invalid("is not a SageMaker instance type or pattern", "use a value such as 'ml.m5.large' or 'ml.g5.*'")
-    return value
-
-
-StudioUser = Annotated[str, AfterValidator(_studio_user)]
-GroupName = Annotated[str, AfterValidator(_group)]
+StudioUser = pattern_field(
+    r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+    "is not a valid SageMaker Studio user profile name (letters, digits and '-', at most 63)",
+    "use the person's user name, such as 'alice-smith'",
+)
+GroupName = pattern_field(
+    r"^[\w+=,.@ -]{1,128}$", "is not a valid IAM Identity Center group name", "use the group's display name, such as 'ml-churn-data-scientists'"
+)
 Cidr = Annotated[str, AfterValidator(_cidr)]
-InstanceType = Annotated[str, AfterValidator(_instance_type)]
+InstanceType = pattern_field(
+    r"^ml\.[a-z0-9*]+\.[a-z0-9*]+$|^ml\.[a-z0-9]+\.\*$", "is not a SageMaker instance type or pattern", "use a value such as 'ml.m5.large' or 'ml.g5.*'"
+)
 
 
 class TeamMember(ConfigModel):
@@ -68,7 +55,8 @@ class ProjectGroups(ConfigModel):
 
 
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
-_BRANCH = re.compile(r"^[A-Za-z0-9._/-]{1,200}$")
+# No '*' among the allowed characters: a branch, never a pattern of branches.
+Branch = pattern_field(r"^[A-Za-z0-9._/-]{1,200}$", "is not a branch name (no wildcards)", "use the protected release branch, such as 'main'")
 
 
 class PipelineSettings(ConfigModel):
@@ -76,7 +64,7 @@ class PipelineSettings(ConfigModel):
     """Who may assume the pipeline role in the automation account: AWS CodePipeline there, or GitHub Actions (OIDC)."""
     repository: str | None = Field(default=None, validate_default=True)
     """GitHub repository 'owner/name' whose workflows deploy (required for trust 'github')."""
-    branch: str = "main"
+    branch: Branch = "main"
     """Only workflows running on this branch may assume the role (trust 'github')."""
 
     @field_validator("repository")
@@ -88,13 +76,6 @@ class PipelineSettings(ConfigModel):
             return value
         if not _REPOSITORY.match(value):
             raise invalid("is not a GitHub repository 'owner/name'", "write it as 'examplecorp/churn-model'")
-        return value
-
-    @field_validator("branch")
-    @classmethod
-    def _branch(cls, value: str) -> str:
-        if not _BRANCH.match(value) or "*" in value:
-            raise invalid("is not a branch name (no wildcards)", "use the protected release branch, such as 'main'")
         return value
 
 

@@ -9,7 +9,8 @@ depth) live in ``references.py``.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -66,68 +67,50 @@ def _length_checker(what: str, maximum: int, example: str):
     return check
 
 
-_OU_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
+def _matching(pattern: str, problem: str, fix: str, also: Callable[[str], bool] = lambda value: True) -> Callable[[str], str]:
+    """A checker that accepts values matching ``pattern`` (and ``also``), else reports ``problem`` and ``fix``."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value) or not also(value):
+            raise invalid(problem, fix)
+        return value
+
+    return check
 
 
-def _check_ou_name(value: str) -> str:
-    _length_checker("OU name", Limit.OU_NAME_MAX, "Workloads_Dev")(value)
-    if not _OU_NAME.match(value):
-        raise invalid(
-            "OU name may hold only letters, digits, spaces, '_', '.' and '-', starting with a letter or digit",
-            "rename the OU, for example 'Workloads_Regulated'",
-        )
-    return value
-
-
-_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-
-
-def _check_region(value: str) -> str:
-    if not _REGION.match(value):
-        raise invalid("is not an AWS region name", "use a region code such as 'eu-west-1'")
-    return value
-
-
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-
-
-def _check_role_name(value: str) -> str:
-    if not _ROLE_NAME.match(value):
-        raise invalid(
-            "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)",
-            "use a name such as 'OrganizationAccountAccessRole'",
-        )
-    return value
-
-
-_TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$")
-
-
-def _check_tag_key(value: str) -> str:
-    if not _TAG_KEY.match(value) or value.lower().startswith("aws:"):
-        raise invalid(
-            "is not a valid cost-allocation tag key (1-128 characters, not starting with 'aws:')",
-            "use a key such as 'mlgov:cost-center'",
-        )
-    return value
-
-
-_RESOURCE_KEY = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-
-
-def _check_key(value: str) -> str:
-    if not _RESOURCE_KEY.match(value):
-        raise invalid(
-            "must be lower-case letters, digits and '-', starting with a letter, at most 40 characters",
-            "use a short name such as 'churn-model'",
-        )
-    return value
+def pattern_field(pattern: str, problem: str, fix: str, also: Callable[[str], bool] = lambda value: True) -> Any:
+    """A ``str`` field type checked by ``_matching``."""
+    return Annotated[str, AfterValidator(_matching(pattern, problem, fix, also))]
 
 
 Email = Annotated[str, AfterValidator(_check_email)]
 AccountName = Annotated[str, AfterValidator(_length_checker("account name", Limit.ACCOUNT_NAME_MAX, "ML Churn Dev"))]
-OuNameField = Annotated[str, AfterValidator(_check_ou_name)]
-Region = Annotated[str, AfterValidator(_check_region)]
-RoleName = Annotated[str, AfterValidator(_check_role_name)]
-TagKey = Annotated[str, AfterValidator(_check_tag_key)]
-ResourceKey = Annotated[str, AfterValidator(_check_key)]
+OuNameField = Annotated[
+    str,
+    AfterValidator(_length_checker("OU name", Limit.OU_NAME_MAX, "Workloads_Dev")),
+    AfterValidator(
+        _matching(
+            r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$",
+            "OU name may hold only letters, digits, spaces, '_', '.' and '-', starting with a letter or digit",
+            "rename the OU, for example 'Workloads_Regulated'",
+        )
+    ),
+]
+Region = pattern_field(r"^[a-z]{2}(-gov)?-[a-z]+-\d$", "is not an AWS region name", "use a region code such as 'eu-west-1'")
+RoleName = pattern_field(
+    r"^[\w+=,.@-]{1,64}$",
+    "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)",
+    "use a name such as 'OrganizationAccountAccessRole'",
+)
+TagKey = pattern_field(
+    r"^[\w.:/=+@ -]{1,128}$",
+    "is not a valid cost-allocation tag key (1-128 characters, not starting with 'aws:')",
+    "use a key such as 'mlgov:cost-center'",
+    also=lambda value: not value.lower().startswith("aws:"),
+)
+ResourceKey = pattern_field(
+    r"^[a-z][a-z0-9-]{0,39}$",
+    "must be lower-case letters, digits and '-', starting with a letter, at most 40 characters",
+    "use a short name such as 'churn-model'",
+)

@@ -10,26 +10,17 @@ without waiting for any Output.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field
 
 from mlgov.config.environment import Project
 from mlgov.config.errors import ConfigIssue
-from mlgov.config.fields import ConfigModel, RoleName, invalid
+from mlgov.config.fields import ConfigModel, RoleName, pattern_field
 from mlgov.constants import Environment, StackKind
 
 NS = "mlgov:"
-
-# Zone names become part of bucket names and Glue database names: keep them short and plain.
-_ZONE = re.compile(r"^[a-z][a-z0-9]{1,19}$")
-# ECR: lower-case path components separated by '/', each made of [a-z0-9] runs joined by '.', '_' or '-'.
-_ECR = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-_CODEARTIFACT_DOMAIN = re.compile(r"^[a-z][a-z0-9-]{1,48}[a-z0-9]$")
-_CODEARTIFACT_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$")
-_BUCKET_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{2,30}-$")
 
 CURATED_ZONE = "curated"
 """The zone project dev accounts may read."""
@@ -42,49 +33,39 @@ UPSTREAMS = {"pypi": "public:pypi"}
 READ_STAGES: tuple[Environment, ...] = (Environment.DEV, Environment.PREPROD, Environment.PROD)
 
 
-def _zone(value: str) -> str:
-    if not _ZONE.match(value):
-        raise invalid(
-            "is not a data-lake zone name (2-20 lower-case letters and digits, starting with a letter)",
-            "use a name such as 'raw', 'curated' or 'features'",
-        )
-    return value
-
-
-def _ecr(value: str) -> str:
-    if not 2 <= len(value) <= 256 or not _ECR.match(value):
-        raise invalid(
-            "is not an ECR repository name (2-256 lower-case letters, digits, '.', '_', '-', path parts separated by '/')",
-            "use a name such as 'ml/training-base'",
-        )
-    return value
-
-
-ZoneName = Annotated[str, AfterValidator(_zone)]
-EcrRepositoryName = Annotated[str, AfterValidator(_ecr)]
+# Zone names become part of bucket names and Glue database names: keep them short and plain.
+ZoneName = pattern_field(
+    r"^[a-z][a-z0-9]{1,19}$",
+    "is not a data-lake zone name (2-20 lower-case letters and digits, starting with a letter)",
+    "use a name such as 'raw', 'curated' or 'features'",
+)
+# ECR: lower-case path components separated by '/', each made of [a-z0-9] runs joined by '.', '_' or '-'.
+EcrRepositoryName = pattern_field(
+    r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+    "is not an ECR repository name (2-256 lower-case letters, digits, '.', '_', '-', path parts separated by '/')",
+    "use a name such as 'ml/training-base'",
+    also=lambda value: 2 <= len(value) <= 256,
+)
+CodeArtifactDomain = pattern_field(
+    r"^[a-z][a-z0-9-]{1,48}[a-z0-9]$", "is not a CodeArtifact domain name (2-50 lower-case letters, digits and '-')", "use a name such as 'examplecorp'"
+)
+CodeArtifactRepository = pattern_field(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$", "is not a CodeArtifact repository name (2-100 letters, digits, '.', '_', '-')", "use a name such as 'approved-python'"
+)
+BucketPrefix = pattern_field(
+    r"^[a-z0-9][a-z0-9-]{2,30}-$",
+    "is not a bucket name prefix (3-31 lower-case letters, digits and '-', ending in '-')",
+    "use the org stack's dataLakeBucketPrefix, such as 'examplecorp-datalake-'",
+)
 
 
 class CodeArtifactSettings(ConfigModel):
-    domain: str = "mlgov"
+    domain: CodeArtifactDomain = "mlgov"
     """CodeArtifact domain (2-50 lower-case letters, digits, '-'), one per organization."""
-    repository: str = "approved-python"
+    repository: CodeArtifactRepository = "approved-python"
     """Repository of approved Python packages that project accounts install from."""
     upstream: Literal["pypi"] = "pypi"
     """Public upstream the repository proxies (external connection public:pypi)."""
-
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str) -> str:
-        if not _CODEARTIFACT_DOMAIN.match(value):
-            raise invalid("is not a CodeArtifact domain name (2-50 lower-case letters, digits and '-')", "use a name such as 'examplecorp'")
-        return value
-
-    @field_validator("repository")
-    @classmethod
-    def _repository(cls, value: str) -> str:
-        if not _CODEARTIFACT_REPOSITORY.match(value):
-            raise invalid("is not a CodeArtifact repository name (2-100 letters, digits, '.', '_', '-')", "use a name such as 'approved-python'")
-        return value
 
 
 class ServiceCatalogSettings(ConfigModel):
@@ -116,7 +97,7 @@ class SharedStackConfig(ConfigModel):
     """Project catalogue, relative to the stack files' folder (the one the environment stacks read)."""
     cost_center: str = Field(min_length=1, max_length=64)
     """Cost centre of the platform team (tag mlgov:cost-center on every shared resource)."""
-    data_lake_bucket_prefix: str = "mlgov-datalake-"
+    data_lake_bucket_prefix: BucketPrefix = "mlgov-datalake-"
     """Name prefix of the data-lake buckets; keep it equal to the org stack's
     organization.dataLakeBucketPrefix, which the sandbox guardrail denies."""
     data_lake_zones: list[ZoneName] = Field(default_factory=lambda: list(DEFAULT_ZONES), min_length=1)
@@ -128,13 +109,6 @@ class SharedStackConfig(ConfigModel):
     log_archive: LogArchiveSettings = Field(default_factory=LogArchiveSettings)
     projects: list[Project] = Field(default_factory=list)
     """Filled from projects_file by the loader."""
-
-    @field_validator("data_lake_bucket_prefix")
-    @classmethod
-    def _prefix(cls, value: str) -> str:
-        if not _BUCKET_PREFIX.match(value):
-            raise invalid("is not a bucket name prefix (3-31 lower-case letters, digits and '-', ending in '-')", "use the org stack's dataLakeBucketPrefix, such as 'examplecorp-datalake-'")
-        return value
 
     def referenced_stacks(self) -> list[str]:
         return [_short(self.org_stack)] + [_short(self.environment_stacks[env]) for env in READ_STAGES if env in self.environment_stacks]

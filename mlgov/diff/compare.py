@@ -10,6 +10,7 @@ Stack outputs are compared as they are. Values the program marked secret are
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mlgov.diff.model import MISSING, PropertyChange, ResourceChange, StackDiff
@@ -24,16 +25,7 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[PropertyChange]:
     if old == new and type(old) is type(new):
         return []
     if isinstance(old, dict) and isinstance(new, dict):
-        changes: list[PropertyChange] = []
-        for key in sorted(set(old) | set(new), key=str):
-            sub = f"{path}/{escape(key)}"
-            if key not in old:
-                changes.append(PropertyChange(sub, MISSING, new[key]))
-            elif key not in new:
-                changes.append(PropertyChange(sub, old[key], MISSING))
-            else:
-                changes.extend(diff_values(old[key], new[key], sub))
-        return changes
+        return _diff_keyed(old, new, sorted(set(old) | set(new), key=str), lambda key: f"{path}/{escape(key)}")
     if isinstance(old, list) and isinstance(new, list):
         return _diff_lists(old, new, path)
     if isinstance(old, str) and isinstance(new, str):
@@ -46,27 +38,23 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[PropertyChange]:
 def _diff_lists(old: list[Any], new: list[Any], path: str) -> list[PropertyChange]:
     old_sids, new_sids = _by_sid(old), _by_sid(new)
     if old_sids is not None and new_sids is not None:
-        changes: list[PropertyChange] = []
-        for sid in sorted(set(old_sids) | set(new_sids)):
-            sub = f"{path}[Sid={sid}]"
-            if sid not in old_sids:
-                changes.append(PropertyChange(sub, MISSING, new_sids[sid]))
-            elif sid not in new_sids:
-                changes.append(PropertyChange(sub, old_sids[sid], MISSING))
-            else:
-                changes.extend(diff_values(old_sids[sid], new_sids[sid], sub))
-        return changes
+        return _diff_keyed(old_sids, new_sids, sorted(set(old_sids) | set(new_sids)), lambda sid: f"{path}[Sid={sid}]")
     if all(not isinstance(item, (dict, list)) for item in old + new):
         return [PropertyChange(path, old, new)]
-    changes = []
-    for index in range(max(len(old), len(new))):
-        sub = f"{path}/{index}"
-        if index >= len(old):
-            changes.append(PropertyChange(sub, MISSING, new[index]))
-        elif index >= len(new):
-            changes.append(PropertyChange(sub, old[index], MISSING))
+    return _diff_keyed(dict(enumerate(old)), dict(enumerate(new)), range(max(len(old), len(new))), lambda index: f"{path}/{index}")
+
+
+def _diff_keyed(old: dict[Any, Any], new: dict[Any, Any], keys: Iterable[Any], subpath: Callable[[Any], str]) -> list[PropertyChange]:
+    """Per key, in the order of ``keys``: added, removed, or the differences within the value."""
+    changes: list[PropertyChange] = []
+    for key in keys:
+        sub = subpath(key)
+        if key not in old:
+            changes.append(PropertyChange(sub, MISSING, new[key]))
+        elif key not in new:
+            changes.append(PropertyChange(sub, old[key], MISSING))
         else:
-            changes.extend(diff_values(old[index], new[index], sub))
+            changes.extend(diff_values(old[key], new[key], sub))
     return changes
 
 

@@ -48,6 +48,19 @@ def _counts(stack: StackDiff) -> str:
     return f"{len(stack.added)} added, {len(stack.removed)} removed, {len(stack.changed)} changed"
 
 
+def _stack_state(stack: StackDiff) -> str:
+    return "" if stack.in_base and stack.in_head else (" (new stack)" if stack.in_head else " (stack removed)")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _resource_rows(stack: StackDiff) -> list[tuple[str, ResourceChange]]:
+    """(mark, resource) in the order every rendering lists them: ``+`` added, ``-`` removed, ``~`` changed."""
+    return [("+", r) for r in stack.added] + [("-", r) for r in stack.removed] + [("~", r) for r in stack.changed]
+
+
 # ---- JSON -----------------------------------------------------------------------------------
 
 def to_json(report: DiffReport) -> str:
@@ -64,6 +77,10 @@ def _change_lines(change: PropertyChange, indent: str) -> list[str]:
     return [f"{indent}~ {change.path}: {value(change.old)} -> {value(change.new)}"]
 
 
+def _violation_text(violation: dict[str, str]) -> str:
+    return f"[{violation['level']}] {violation['policy']} on {_resource_name(violation['urn'])}"
+
+
 def to_text(report: DiffReport) -> str:
     lines = [f"mlgov diff: working tree against {report.base_ref} ({report.base_commit[:12]})"]
     if report.empty:
@@ -77,22 +94,18 @@ def to_text(report: DiffReport) -> str:
                 lines.append(f"    depends on it: {', '.join(danger.dependents)}")
     for stack in report.stacks:
         lines.append("")
-        state = "" if stack.in_base and stack.in_head else (" (new stack)" if stack.in_head else " (stack removed)")
-        lines.append(f"stack {stack.name}{state}: {_counts(stack)}")
-        for resource in stack.added:
-            lines.append(f"  + {resource.type} {resource.name}")
-        for resource in stack.removed:
-            lines.append(f"  - {resource.type} {resource.name}")
-        for resource in stack.changed:
-            lines.append(f"  ~ {resource.type} {resource.name}")
-            for change in resource.changes:
-                lines.extend(_change_lines(change, "      "))
+        lines.append(f"stack {stack.name}{_stack_state(stack)}: {_counts(stack)}")
+        for mark, resource in _resource_rows(stack):
+            lines.append(f"  {mark} {resource.type} {resource.name}")
+            if mark == "~":
+                for change in resource.changes:
+                    lines.extend(_change_lines(change, "      "))
         for violation in stack.violations_new:
-            lines.append(f"  new violation [{violation['level']}] {violation['policy']} on {_resource_name(violation['urn'])}: {_one_line(violation['message'])}")
+            lines.append(f"  new violation {_violation_text(violation)}: {_one_line(violation['message'])}")
         for violation in stack.violations_resolved:
-            lines.append(f"  resolved violation [{violation['level']}] {violation['policy']} on {_resource_name(violation['urn'])}")
+            lines.append(f"  resolved violation {_violation_text(violation)}")
         for violation in stack.violations_kept:
-            lines.append(f"  still violated [{violation['level']}] {violation['policy']} on {_resource_name(violation['urn'])}")
+            lines.append(f"  still violated {_violation_text(violation)}")
         if stack.outputs:
             lines.append("  stack outputs:")
             for change in stack.outputs:
@@ -135,7 +148,7 @@ def mermaid(tree: list[TreeNode]) -> str:
     lines = ["graph TD"]
     ids = {node.id for node in tree}
     for node in tree:
-        accounts = f"{node.accounts} account{'' if node.accounts == 1 else 's'}"
+        accounts = _plural(node.accounts, "account")
         suffix = f" ({node.status})" if node.status in ("added", "removed") else ""
         lines.append(f'  {node_id(node.id)}["{_label(node.name + suffix)}<br/>{accounts}"]')
     edges = sorted((node_id(node.parent_id), node_id(node.id)) for node in tree if node.parent_id in ids)
@@ -159,7 +172,7 @@ def _summary_line(report: DiffReport) -> str:
     parts = [f"{len(report.dangers)} destructive"] if report.dangers else []
     parts += [f"{added} to add", f"{removed} to remove", f"{changed} to change"]
     if new_mandatory:
-        parts.append(f"{new_mandatory} new mandatory violation{'s' if new_mandatory != 1 else ''}")
+        parts.append(_plural(new_mandatory, "new mandatory violation"))
     return "**" + " · ".join(parts) + "**"
 
 
@@ -168,38 +181,32 @@ def _violation_item(violation: dict[str, str]) -> str:
     return f"- {icon} **{violation['level']}** `{violation['policy']}` on {_code(_resource_name(violation['urn']))}: {_md(violation['message'])}"
 
 
+def _diff_lines(change: PropertyChange, gap: str) -> list[str]:
+    """A change as ``diff`` lines: the old value as ``-``, the new one as ``+``."""
+    lines = []
+    if change.kind != "added":
+        lines.append(f"-{gap}{change.path}: {value(change.old)}")
+    if change.kind != "removed":
+        lines.append(f"+{gap}{change.path}: {value(change.new)}")
+    return lines
+
+
 def _diff_block(stack: StackDiff) -> list[str]:
     body: list[str] = []
-    for resource in stack.added:
-        body.append(f"+ {resource.type} {resource.name}")
-    for resource in stack.removed:
-        body.append(f"- {resource.type} {resource.name}")
-    for resource in stack.changed:
-        body.append(f"~ {resource.type} {resource.name}")
-        for change in resource.changes:
-            if change.kind == "added":
-                body.append(f"+     {change.path}: {value(change.new)}")
-            elif change.kind == "removed":
-                body.append(f"-     {change.path}: {value(change.old)}")
-            else:
-                body.append(f"-     {change.path}: {value(change.old)}")
-                body.append(f"+     {change.path}: {value(change.new)}")
+    for mark, resource in _resource_rows(stack):
+        body.append(f"{mark} {resource.type} {resource.name}")
+        if mark == "~":
+            for change in resource.changes:
+                body.extend(_diff_lines(change, "     "))
     return body
 
 
 def _output_block(stack: StackDiff) -> list[str]:
-    body: list[str] = []
-    for change in stack.outputs:
-        if change.kind != "added":
-            body.append(f"- {change.path}: {value(change.old)}")
-        if change.kind != "removed":
-            body.append(f"+ {change.path}: {value(change.new)}")
-    return body
+    return [line for change in stack.outputs for line in _diff_lines(change, " ")]
 
 
 def _stack_details(stack: StackDiff) -> list[str]:
-    state = "" if stack.in_base and stack.in_head else (" (new stack)" if stack.in_head else " (stack removed)")
-    lines = ["<details>", f"<summary><b>{_md(stack.name)}</b>{state}: {_counts(stack)}, {len(stack.outputs)} output changes</summary>", ""]
+    lines = ["<details>", f"<summary><b>{_md(stack.name)}</b>{_stack_state(stack)}: {_counts(stack)}, {len(stack.outputs)} output changes</summary>", ""]
     body = _diff_block(stack)
     if body:
         lines += ["```diff", *(_fence(line) for line in body), "```", ""]
@@ -242,7 +249,7 @@ def to_markdown(report: DiffReport) -> str:
     if new or resolved or mandatory_left:
         lines += ["", "### Policy violations", ""]
         if mandatory_left:
-            lines += [f"❌ The head has {len(mandatory_left)} mandatory violation{'s' if len(mandatory_left) != 1 else ''}: this check fails.", ""]
+            lines += [f"❌ The head has {_plural(len(mandatory_left), 'mandatory violation')}: this check fails.", ""]
         if new:
             lines += [f"New ({len(new)}):", "", *(_violation_item(v) for v in new), ""]
         if resolved:

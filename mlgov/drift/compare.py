@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -180,24 +180,14 @@ def _match_ous(planned: OrgView, live: LiveOrg) -> tuple[dict[str, str], set[str
             return mapping, moved
 
 
-def _planned_target_label(view: OrgView, target_id: str) -> str:
+def _target_label(view: OrgView, target_id: str, ou_path: Callable[[Any, str], str]) -> str:
+    """How a policy target reads in a drift line; ``ou_path`` is ``_planned_path`` or ``_live_path``."""
     if target_id == view.root_id:
         return ROOT_LABEL
     if target_id in view.ous:
-        return f"OU {_planned_path(view, target_id)}"
+        return f"OU {ou_path(view, target_id)}"
     if target_id in view.accounts:
         account = view.accounts[target_id]
-        return f"account {account.name} <{account.email}>"
-    return target_id
-
-
-def _live_target_label(live: LiveOrg, target_id: str) -> str:
-    if target_id == live.root_id:
-        return ROOT_LABEL
-    if target_id in live.ous:
-        return f"OU {_live_path(live, target_id)}"
-    if target_id in live.accounts:
-        account = live.accounts[target_id]
         return f"account {account.name} <{account.email}>"
     return target_id
 
@@ -288,7 +278,7 @@ def compare_report(
     for name in sorted(planned_policies):
         policy = planned_policies[name]
         if name not in live_policies:
-            targets = sorted(_planned_target_label(planned, a.target_id) for a in planned.attachments if a.policy_id == policy.id)
+            targets = sorted(_target_label(planned, a.target_id, _planned_path) for a in planned.attachments if a.policy_id == policy.id)
             drift.append(Drift("missing-policy", name, "planned, not in the live organization" + (f"; planned on: {', '.join(targets)}" if targets else "")))
             continue
         difference = policy_difference(policy.content, live_policies[name].content)
@@ -296,7 +286,7 @@ def compare_report(
             drift.append(Drift("policy-content", name, difference))
     for name in sorted(set(live_policies) - set(planned_policies)):
         policy = live_policies[name]
-        targets = sorted(_live_target_label(live, a.target_id) for a in live.attachments if a.policy_id == policy.id)
+        targets = sorted(_target_label(live, a.target_id, _live_path) for a in live.attachments if a.policy_id == policy.id)
         drift.append(Drift("extra-policy", name, f"{policy.id} not in the plan; " + (f"attached to: {', '.join(targets)}" if targets else "not attached")))
 
     # Attachments of planned policies, on targets that exist on both sides.
@@ -306,13 +296,13 @@ def compare_report(
         policy = planned.policies.get(attachment.policy_id)
         if policy is None or policy.name not in live_policies or attachment.target_id not in target_map:
             continue  # reported as a missing policy / OU / account
-        planned_pairs[(policy.name, target_map[attachment.target_id])] = _planned_target_label(planned, attachment.target_id)
+        planned_pairs[(policy.name, target_map[attachment.target_id])] = _target_label(planned, attachment.target_id, _planned_path)
     live_pairs: dict[tuple[str, str], str] = {}
     for attachment in live.attachments:
         policy = live.policies.get(attachment.policy_id)
         if policy is None or live.is_aws_managed(policy.id) or policy.name not in planned_policies:
             continue  # AWS-managed, or reported as an extra policy
-        live_pairs[(policy.name, attachment.target_id)] = _live_target_label(live, attachment.target_id)
+        live_pairs[(policy.name, attachment.target_id)] = _target_label(live, attachment.target_id, _live_path)
     for pair in sorted(planned_pairs.keys() - live_pairs.keys()):
         drift.append(Drift("missing-attachment", f"{pair[0]} -> {planned_pairs[pair]}", "planned, not attached in the live organization"))
     for pair in sorted(live_pairs.keys() - planned_pairs.keys()):
@@ -326,7 +316,7 @@ def compare_report(
         for target in targets:
             if target not in with_full_access:
                 notes.append(
-                    f"FullAWSAccess is not attached to {_live_target_label(live, target)}: with deny-list SCPs nothing is allowed there "
+                    f"FullAWSAccess is not attached to {_target_label(live, target, _live_path)}: with deny-list SCPs nothing is allowed there "
                     "unless an attached SCP allows it (AWS requires at least one SCP on every target)"
                 )
 

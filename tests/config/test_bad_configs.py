@@ -7,17 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
-
-from mlgov.cli import _register_commands, app
 
 SAMPLE = Path(__file__).resolve().parents[2] / "stacks" / "Pulumi.org.yaml"
-
-
-@pytest.fixture(scope="module")
-def cli():
-    _register_commands()
-    return CliRunner()
 
 
 def sample() -> dict:
@@ -27,10 +18,6 @@ def sample() -> dict:
 def write_stack(tmp_path: Path, document: dict) -> Path:
     (tmp_path / "Pulumi.org.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
     return tmp_path
-
-
-def run_plan(cli, stacks_dir: Path):
-    return cli.invoke(app, ["plan", "org", "--stacks-dir", str(stacks_dir), "--no-policy"])
 
 
 def accounts(doc):
@@ -154,23 +141,21 @@ CASES = [
 
 
 @pytest.mark.parametrize("mutate, path, words", CASES, ids=[case[0].__name__.strip("_") for case in CASES])
-def test_bad_config_exits_2_naming_the_key_path(cli, tmp_path, mutate, path, words):
+def test_bad_config_exits_2_naming_the_key_path(plan_errors, tmp_path, mutate, path, words):
     document = sample()
     mutate(document)
-    result = run_plan(cli, write_stack(tmp_path, document))
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip().startswith(f"- {path}:")]
-    assert lines, f"no error line for {path} in:\n{result.output}"
-    assert any(words in line for line in lines), result.output
+    output, lines = plan_errors("org", path, write_stack(tmp_path, document))
+    assert lines, f"no error line for {path} in:\n{output}"
+    assert any(words in line for line in lines), output
     assert "Fix:" in lines[0]
-    assert "Traceback" not in result.output
+    assert "Traceback" not in output
 
 
-def test_several_mistakes_are_reported_together(cli, tmp_path):
+def test_several_mistakes_are_reported_together(run_plan, tmp_path):
     document = sample()
     for mutate in (_dup_email, _long_account_name, _unknown_ou, _bad_region):
         mutate(document)
-    result = run_plan(cli, write_stack(tmp_path, document))
+    result = run_plan("org", write_stack(tmp_path, document))
     assert result.exit_code == 2
     # The bad home region is also missing from allowedRegions: five errors from four edits.
     assert "5 errors" in result.output
@@ -178,21 +163,21 @@ def test_several_mistakes_are_reported_together(cli, tmp_path):
         assert f"mlgov:{path}:" in result.output
 
 
-def test_the_sample_itself_is_valid(cli, tmp_path):
-    result = run_plan(cli, write_stack(tmp_path, copy.deepcopy(sample())))
+def test_the_sample_itself_is_valid(run_plan, tmp_path):
+    result = run_plan("org", write_stack(tmp_path, copy.deepcopy(sample())))
     assert result.exit_code == 0, result.output
     assert "Workloads_Dev" in result.output
 
 
-def test_invalid_yaml_is_a_config_error(cli, tmp_path):
+def test_invalid_yaml_is_a_config_error(run_plan, tmp_path):
     (tmp_path / "Pulumi.org.yaml").write_text("config:\n  mlgov:kind: [org\n")
-    result = run_plan(cli, tmp_path)
+    result = run_plan("org", tmp_path)
     assert result.exit_code == 2
     assert "not valid YAML" in result.output
 
 
-def test_missing_stack_file_names_the_stacks_present(cli, tmp_path):
+def test_missing_stack_file_names_the_stacks_present(run_plan, tmp_path):
     write_stack(tmp_path, sample())
-    result = cli.invoke(app, ["plan", "staging", "--stacks-dir", str(tmp_path), "--no-policy"])
+    result = run_plan("staging", tmp_path)
     assert result.exit_code == 2
     assert "stacks here: org" in result.output

@@ -7,19 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from mlgov.cli import _register_commands, app
 from mlgov.config import ConfigError, load_stack_file
 from mlgov.constants import Environment
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
-
-
-@pytest.fixture(scope="module")
-def cli():
-    _register_commands()
-    return CliRunner()
 
 
 @pytest.fixture
@@ -82,12 +74,10 @@ CASES = [
 
 
 @pytest.mark.parametrize("edit, path, words", CASES, ids=[case[0].__name__.strip("_") for case in CASES])
-def test_bad_catalogue_exits_2_naming_the_key_path(cli, stacks, edit, path, words):
+def test_bad_catalogue_exits_2_naming_the_key_path(plan_errors, stacks, edit, path, words):
     edit_catalogue(stacks, edit)
-    result = cli.invoke(app, ["plan", "dev", "--stacks-dir", str(stacks), "--no-policy"])
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip().startswith(f"- {path}:")]
-    assert lines and words in lines[0], result.output
+    output, lines = plan_errors("dev", path, stacks)
+    assert lines and words in lines[0], output
 
 
 def test_unknown_environment_in_the_stack_file(stacks):

@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from mlgov.cli import _register_commands, app
 from mlgov.engine import PROJECT_DIR
-
-
-@pytest.fixture(scope="module")
-def cli():
-    _register_commands()
-    return CliRunner()
 
 
 def stacks_with(tmp_path: Path, **changes) -> Path:
@@ -46,16 +38,14 @@ def stacks_with(tmp_path: Path, **changes) -> Path:
         ({"logArchive": {"retentionDays": 0}}, "mlgov:logArchive.retentionDays", "greater than or equal"),
     ],
 )
-def test_bad_shared_config_exits_2_naming_the_key(cli, tmp_path, changes, path, words):
-    result = cli.invoke(app, ["plan", "shared", "--stacks-dir", str(stacks_with(tmp_path, **changes)), "--no-policy"])
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip().startswith(f"- {path}:")]
-    assert lines and words in " ".join(lines), result.output
-    assert "Traceback" not in result.output
+def test_bad_shared_config_exits_2_naming_the_key(plan_errors, tmp_path, changes, path, words):
+    output, lines = plan_errors("shared", path, stacks_with(tmp_path, **changes))
+    assert lines and words in " ".join(lines), output
+    assert "Traceback" not in output
 
 
-def test_all_mistakes_are_reported_together(cli, tmp_path):
+def test_all_mistakes_are_reported_together(run_plan, tmp_path):
     stacks = stacks_with(tmp_path, dataLakeZones=["raw", "Bad!"], ecrRepositories=["a/b", "a/b"])
-    result = cli.invoke(app, ["plan", "shared", "--stacks-dir", str(stacks), "--no-policy"])
+    result = run_plan("shared", stacks)
     assert result.exit_code == 2
     assert "mlgov:dataLakeZones[1]" in result.output and "mlgov:ecrRepositories[1]" in result.output
