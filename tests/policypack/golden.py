@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .conftest import Stack, res, scp_doc
 
 OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
@@ -17,6 +19,20 @@ ENDPOINT_DENY = "mlgov-deny-sagemaker-endpoints"
 CONTROLS = ["AWS-GR_S3_BUCKET_PUBLIC_READ_PROHIBITED", "AWS-GR_S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "AWS-GR_S3_VERSIONING_ENABLED"]
 TREE = [("Security", None), ("Sandbox", None), ("Workloads", None),
         ("Workloads_Dev", "Workloads"), ("Workloads_PreProd", "Workloads"), ("Workloads_Prod", "Workloads")]
+
+
+def set_prop(stack: Stack, name: str, key: str, value, *, outputs: bool = True) -> Stack:
+    """Set one input (and output) of the resource called ``name``."""
+    r = stack.find(name)
+    r["inputs"][key] = value
+    if outputs:
+        r["outputs"][key] = value
+    return stack
+
+
+def drop(stack: Stack, name: str) -> Stack:
+    stack.resources = [r for r in stack.resources if r["name"] != name]
+    return stack
 
 
 def ou_id(name: str) -> str:
@@ -98,3 +114,97 @@ def bucket_stack() -> Stack:
                                     "ignorePublicAcls": True, "restrictPublicBuckets": True}, pdeps=link),
         res(S3["policy"], "data-policy", {"bucket": "data", "policy": TLS_POLICY}, pdeps=link),
     ])
+
+
+# -- resource policies and identity (the shared stack and Identity Center) -----------------
+ORG_ID = "o-abcdefghij"
+AUTOMATION, PREPROD, PROD = "111111111111", "222222222222", "333333333333"
+ECR_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+CODEARTIFACT_DOMAIN_POLICY = "aws:codeartifact/domainPermissions:DomainPermissions"
+CODEARTIFACT_REPO_POLICY = "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy"
+REGISTRY_POLICY = "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy"
+KMS_KEY = "aws:kms/key:Key"
+ROLE = "aws:iam/role:Role"
+PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
+MANAGED_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
+INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+SSO_INSTANCE = "arn:aws:sso:::instance/ssoins-1111111111111111"
+
+
+def root(account: str) -> str:
+    return f"arn:aws:iam::{account}:root"
+
+
+def doc(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, separators=(",", ":"))
+
+
+def org_pull(**overrides) -> dict:
+    """Principal '*' confined to the organization: the ECR/CodeArtifact pattern."""
+    return {"Sid": "PullFromOrganization", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"],
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}, **overrides}
+
+
+def trust(principal: dict | str, **overrides) -> dict:
+    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **overrides}
+
+
+def resource_policy_stack() -> Stack:
+    """One resource of every type resource-policy-principals reads, each compliant."""
+    return Stack([
+        res(ECR_POLICY, "images-policy", {"repository": "ml-base", "policy": doc(org_pull())}),
+        res(CODEARTIFACT_DOMAIN_POLICY, "domain-policy", {"domain": "ml", "policyDocument": doc(org_pull(
+            Sid="ReadFromOrganization", Action="codeartifact:GetAuthorizationToken", Resource="*"))}),
+        res(CODEARTIFACT_REPO_POLICY, "repository-policy", {"domain": "ml", "repository": "pypi", "policyDocument": doc(org_pull(
+            Sid="ReadFromOrganization", Action="codeartifact:ReadFromRepository", Resource="*",
+            Condition={"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{ORG_ID}/r-ab12/ou-ab12-workload/*"]}}))}),
+        res(REGISTRY_POLICY, "registry-policy", {"modelPackageGroupName": "churn", "resourcePolicy": doc(
+            {"Sid": "AutomationRegisters", "Effect": "Allow", "Principal": {"AWS": [root(AUTOMATION)]},
+             "Action": "sagemaker:CreateModelPackage", "Resource": "*"},
+            {"Sid": "DeploymentAccountsRead", "Effect": "Allow", "Principal": {"AWS": [root(PREPROD), root(PROD)]},
+             "Action": "sagemaker:DescribeModelPackage", "Resource": "*"})}),
+        res(KMS_KEY, "data-key", {"description": "data", "tags": dict(TAGS), "policy": doc(
+            {"Sid": "AccountRootAdministers", "Effect": "Allow", "Principal": {"AWS": root(AUTOMATION)}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "LogServices", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "kms:GenerateDataKey*", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceOrgID": ORG_ID}}})}),
+        res(S3["policy"], "lake-policy", {"bucket": "lake", "policy": doc(
+            json.loads(TLS_POLICY)["Statement"][0],
+            {"Sid": "DevAccountsRead", "Effect": "Allow", "Principal": {"AWS": [root(PREPROD)]}, "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::lake/*"})}),
+        res(ROLE, "deploy-role", {"assumeRolePolicy": doc(trust({"AWS": root(AUTOMATION)}))}),
+        res(ROLE, "pipeline-role", {"assumeRolePolicy": doc(trust(
+            {"Federated": f"arn:aws:iam::{AUTOMATION}:oidc-provider/token.actions.githubusercontent.com"},
+            Action="sts:AssumeRoleWithWebIdentity"))}),
+        res(ROLE, "execution-role", {"assumeRolePolicy": doc(trust({"Service": "sagemaker.amazonaws.com"}),
+                                                              {"Sid": "NobodyElse", "Effect": "Deny", "Principal": "*",
+                                                               "Action": "sts:AssumeRole",
+                                                               "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": ORG_ID}}})}),
+    ])
+
+
+def permission_set_arn(name: str) -> str:
+    return f"{SSO_INSTANCE.replace(':instance/', ':permissionSet/')}/ps-{name.lower()}"
+
+
+def identity_stack() -> Stack:
+    """PlatformAdmin with AdministratorAccess, DataScientist with a scoped inline policy."""
+    resources = []
+    for name in ("PlatformAdmin", "DataScientist"):
+        ps = res(PERMISSION_SET, f"ps-{name}", {"name": name, "instanceArn": SSO_INSTANCE, "sessionDuration": "PT1H"},
+                 id=f"{permission_set_arn(name)},{SSO_INSTANCE}",
+                 outputs={"name": name, "instanceArn": SSO_INSTANCE, "arn": permission_set_arn(name)})
+        resources.append(ps)
+        link = {"permissionSetArn": [ps["urn"]]}
+        if name == "PlatformAdmin":
+            resources.append(res(MANAGED_ATTACHMENT, f"{name}-admin", {"instanceArn": SSO_INSTANCE, "managedPolicyArn": ADMIN,
+                                                                        "permissionSetArn": permission_set_arn(name)}, pdeps=link))
+        else:
+            resources.append(res(MANAGED_ATTACHMENT, f"{name}-readonly", {
+                "instanceArn": SSO_INSTANCE, "managedPolicyArn": "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+                "permissionSetArn": permission_set_arn(name)}, pdeps=link))
+            resources.append(res(INLINE_POLICY, f"{name}-inline", {"instanceArn": SSO_INSTANCE, "permissionSetArn": permission_set_arn(name),
+                                                                    "inlinePolicy": doc({"Sid": "StudioDiscovery", "Effect": "Allow",
+                                                                                         "Action": "sagemaker:List*", "Resource": "*"})},
+                                 pdeps=link))
+    return Stack(resources)

@@ -1,8 +1,9 @@
 """Deliberately broken stacks: `mlgov plan` exits 1 on each and names exactly the policies
 the case's ``expected.yaml`` lists.
 
-Every case under ``broken/`` is a self-contained Pulumi Python project, compliant in every
-respect except one defect. The command runs once per case (one policy-pack subprocess);
+Every case under ``broken/`` is a Pulumi Python project, compliant in every respect except
+one defect; the compliant parts come from the builders in ``broken/_common/compliant.py``,
+the defect is spelled out in the case's ``__main__.py``. The command runs once per case (one policy-pack subprocess);
 the mandatory violations are read back from its text report, where each one is a line
 ``mandatory <policy-id>: <urn>``, and must be exactly the expected set, so a fixture that
 trips a second policy by accident fails here too.
@@ -20,7 +21,8 @@ from typer.testing import CliRunner
 from mlgov.cli import _register_commands, app
 
 BROKEN = Path(__file__).resolve().parent / "broken"
-CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir() and (p / "expected.yaml").exists())
+# ``_common`` holds the compliant builders the cases import; it is not a case.
+CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir() and not p.name.startswith("_") and (p / "expected.yaml").exists())
 VIOLATION_LINE = re.compile(r"^\s*(mandatory|advisory|remediate) (\S+): urn:pulumi:", re.MULTILINE)
 VIOLATION_COUNT = re.compile(r"^(\d+) policy violation\(s\)$", re.MULTILINE)
 

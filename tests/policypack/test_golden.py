@@ -1,5 +1,5 @@
 from .conftest import Stack
-from .golden import bucket_stack, org_stack
+from .golden import bucket_stack, identity_stack, org_stack, resource_policy_stack
 
 
 def test_golden_org_stack_has_no_violations(run):
@@ -12,3 +12,11 @@ def test_golden_bucket_stack_has_no_violations(run):
 
 def test_empty_stack_has_no_violations(run):
     assert run(Stack([]), environment="sandbox") == []
+
+
+def test_golden_resource_policy_stack_has_no_violations(run):
+    assert run(resource_policy_stack(), environment="dev") == []
+
+
+def test_golden_identity_stack_has_no_violations(run):
+    assert run(identity_stack()) == []

@@ -8,20 +8,8 @@ import pytest
 
 from .conftest import UNKNOWN, Stack, policies_of, res, scp_doc
 from .golden import ACCOUNT, ATTACH, CONTROL, OU, POLICY, S3, TAGS, bucket_stack, org_stack
-
-
-def _set(stack: Stack, name: str, key: str, value, *, outputs: bool = True) -> Stack:
-    r = stack.find(name)
-    r["inputs"][key] = value
-    if outputs:
-        r["outputs"][key] = value
-    return stack
-
-
-def _drop(stack: Stack, name: str) -> Stack:
-    stack.resources = [r for r in stack.resources if r["name"] != name]
-    return stack
-
+from .golden import drop as _drop
+from .golden import set_prop as _set
 
 ORG_CASES = {
     "oversized-scp": (lambda s: _set(s, "mlgov-deny-root-user", "content", scp_doc() + " " * 10_300), "scp-size"),

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_policy import PolicyConfigSchema
+from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
 
 # pulumi_policy.proxy sentinels for values unknown during preview.
 UNKNOWN_SENTINELS = frozenset(
@@ -144,3 +144,17 @@ def int_prop(description: str, default: int, minimum: int = 0) -> dict[str, Any]
 
 def string_list_prop(description: str, default: list[str]) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string"}, "default": default, "description": description}
+
+
+def mandatory_stack_policy(*, name: str, description: str, validate: Any, schema: PolicyConfigSchema | None,
+                           severity: Severity, remediation: str) -> StackValidationPolicy:
+    """The StackValidationPolicy the policy factories (_coverage, _s3) build: mandatory by default."""
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=schema,
+        severity=severity,
+        remediation_steps=remediation,
+    )

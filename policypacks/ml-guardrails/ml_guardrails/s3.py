@@ -8,11 +8,11 @@ the bucket's id/name, or (at preview, when the name may be unknown) when its
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from .common import UNKNOWN, is_unknown
+from .documents import as_list, load_document, statements
 from .graph import Res, StackView
 from .tokens import TypeToken
 
@@ -88,25 +88,18 @@ def public_access_blocked(comp: Res) -> Any:
 
 
 def denies_insecure_transport(comp: Res) -> Any:
-    policy = comp.get("policy")
+    policy = load_document(comp.get("policy"))
     if is_unknown(policy):
         return UNKNOWN
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except json.JSONDecodeError:
-            return False
-    if not isinstance(policy, dict):
+    if policy is None:
         return False
-    statements = policy.get("Statement", [])
-    for stmt in statements if isinstance(statements, list) else [statements]:
-        if not isinstance(stmt, dict) or stmt.get("Effect") != "Deny":
+    for stmt in statements(policy):
+        if stmt.get("Effect") != "Deny":
             continue
         for operator, block in (stmt.get("Condition") or {}).items():
             if operator.split(":")[-1].lower() != "bool" or not isinstance(block, dict):
                 continue
             for key, value in block.items():
-                values = value if isinstance(value, list) else [value]
-                if key.lower() == "aws:securetransport" and any(str(v).lower() == "false" for v in values):
+                if key.lower() == "aws:securetransport" and any(str(v).lower() == "false" for v in as_list(value)):
                     return True
     return False

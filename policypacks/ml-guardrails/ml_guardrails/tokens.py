@@ -31,6 +31,14 @@ class TypeToken(StrEnum):
     SAGEMAKER_ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
     SAGEMAKER_MODEL = "aws:sagemaker/model:Model"
     BUDGET = "aws:budgets/budget:Budget"
+    SSO_PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
+    SSO_PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+    SSO_MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
+    IAM_ROLE = "aws:iam/role:Role"
+    SAGEMAKER_MODEL_PACKAGE_GROUP_POLICY = "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy"
+    ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+    CODEARTIFACT_DOMAIN_PERMISSIONS = "aws:codeartifact/domainPermissions:DomainPermissions"
+    CODEARTIFACT_REPOSITORY_PERMISSIONS = "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy"
 
 
 # Tokens the pack needs that the program does not create (yet), so they have no

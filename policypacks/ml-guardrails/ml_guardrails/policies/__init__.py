@@ -10,7 +10,9 @@ from . import (
     endpoint_deny_attachment,
     name_lengths,
     ou_depth,
+    permission_set_admin,
     required_tags,
+    resource_policy_principals,
     s3_kms_encryption,
     s3_public_access_block,
     s3_tls_only,
@@ -48,6 +50,8 @@ MODULES = (
     sagemaker_vpc_kms,
     sagemaker_endpoint_environment,
     required_tags,
+    resource_policy_principals,
+    permission_set_admin,
 )
 
 ALL_POLICIES = [m.POLICY for m in MODULES]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import policy_config, string_list_prop, violation
-from ._coverage import applicable_view, effective_policy_names, ous_named
+from ..common import string_list_prop
+from ._coverage import coverage_policy, missing_policies, per_ou
 
 NAME = "endpoint-deny-attachment"
 REMEDIATION = "Attach the endpoint-deny SCP to each listed OU (or an ancestor that covers only such OUs)."
@@ -17,25 +17,17 @@ SCHEMA = PolicyConfigSchema(
 )
 
 
-def validate(args, report_violation) -> None:
-    view = applicable_view(args)
-    if view.unresolved_attachments():
-        return
-    cfg = policy_config(args, SCHEMA)
-    wanted = set(cfg["ouNames"])
-    for ou in ous_named(view, lambda n: n in wanted):
-        if cfg["policyName"] not in effective_policy_names(view, ou):
-            report_violation(violation(
-                f"OU '{ou.get('name')}' does not have the SCP '{cfg['policyName']}' attached.",
-                "Attach it with organizations.PolicyAttachment."), ou.urn)
+def _check(view, ou, cfg):
+    missing = missing_policies(view, ou, [cfg["policyName"]])
+    return missing and f"OU '{ou.get('name')}' does not have the SCP '{cfg['policyName']}' attached."
 
 
-POLICY = StackValidationPolicy(
+POLICY = coverage_policy(
     name=NAME,
     description="The Sandbox and Workloads_Dev OUs have the SageMaker endpoint-deny SCP.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
     severity=Severity.HIGH,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
+    schema=SCHEMA,
+    find=per_ou(lambda cfg, name: name in cfg["ouNames"], _check),
+    fix="Attach it with organizations.PolicyAttachment.",
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import is_unknown, policy_config, string_list_prop, violation
+from ..common import UNKNOWN, is_unknown, string_list_prop
 from ..tokens import TypeToken
-from ._coverage import applicable_view, ous_named
+from ._coverage import coverage_policy, per_ou
 
 NAME = "workload-ou-controls"
 REMEDIATION = (
@@ -25,33 +25,26 @@ SCHEMA = PolicyConfigSchema(
 )
 
 
-def validate(args, report_violation) -> None:
-    view = applicable_view(args)
-    cfg = policy_config(args, SCHEMA)
-    controls = view.of_type(TypeToken.CONTROL_TOWER_CONTROL)
-    if any(is_unknown(c.get("controlIdentifier")) for c in controls):
-        return  # cannot tell which control is which during preview
-    for ou in ous_named(view, lambda n: n.startswith(cfg["ouNamePrefix"])):
-        present: set[str] = set()
-        for control in controls:
-            targets = view.refs(control, "targetIdentifier", TypeToken.ORGANIZATIONAL_UNIT)
-            if targets is None:
-                return  # unknown target at preview: no verdict
-            if any(t.urn == ou.urn for t in targets):
-                present.add(str(control.get("controlIdentifier")).rsplit("/", 1)[-1])
-        missing = [c for c in cfg["requiredControls"] if c not in present]
-        if missing:
-            report_violation(violation(
-                f"OU '{ou.get('name')}' lacks the Control Tower control(s) {', '.join(missing)}.",
-                "Add a ControlTowerControl per missing control targeting the OU's ARN."), ou.urn)
+def _check(view, ou, cfg):
+    present: set[str] = set()
+    for control in view.of_type(TypeToken.CONTROL_TOWER_CONTROL):
+        identifier = control.get("controlIdentifier")
+        targets = view.refs(control, "targetIdentifier", TypeToken.ORGANIZATIONAL_UNIT)
+        if is_unknown(identifier) or targets is None:
+            return UNKNOWN  # cannot tell which control is which, or where it applies, during preview
+        if any(t.urn == ou.urn for t in targets):
+            present.add(str(identifier).rsplit("/", 1)[-1])
+    missing = [c for c in cfg["requiredControls"] if c not in present]
+    return missing and f"OU '{ou.get('name')}' lacks the Control Tower control(s) {', '.join(missing)}."
 
 
-POLICY = StackValidationPolicy(
+POLICY = coverage_policy(
     name=NAME,
     description="Every Workloads_* OU has the S3 public-read, public-write and versioning Control Tower controls.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
     severity=Severity.HIGH,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
+    schema=SCHEMA,
+    find=per_ou(lambda cfg, name: name.startswith(cfg["ouNamePrefix"]), _check),
+    fix="Add a ControlTowerControl per missing control targeting the OU's ARN.",
+    needs_attachments=False,
 )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import policy_config, string_list_prop, violation
-from ._coverage import applicable_view, effective_policy_names, ous_named
+from ..common import string_list_prop
+from ._coverage import coverage_policy, missing_policies, per_ou
 
 NAME = "workload-ou-ml-scps"
 REMEDIATION = "Attach the missing SCPs (organizations.PolicyAttachment) to the OU or to one of its ancestors."
@@ -22,26 +22,17 @@ SCHEMA = PolicyConfigSchema(
 )
 
 
-def validate(args, report_violation) -> None:
-    view = applicable_view(args)
-    if view.unresolved_attachments():
-        return
-    cfg = policy_config(args, SCHEMA)
-    for ou in ous_named(view, lambda n: n.startswith(cfg["ouNamePrefix"])):
-        names = effective_policy_names(view, ou)
-        missing = [p for p in cfg["requiredPolicyNames"] if p not in names]
-        if missing:
-            report_violation(violation(
-                f"OU '{ou.get('name')}' is not covered by the SCP(s) {', '.join(missing)}.",
-                "Attach them to the OU or an ancestor."), ou.urn)
+def _check(view, ou, cfg):
+    missing = missing_policies(view, ou, cfg["requiredPolicyNames"])
+    return missing and f"OU '{ou.get('name')}' is not covered by the SCP(s) {', '.join(missing)}."
 
 
-POLICY = StackValidationPolicy(
+POLICY = coverage_policy(
     name=NAME,
     description="Every Workloads_* OU has the ML SCP set (VPC, KMS, encryption in transit, tags) attached to it or an ancestor.",
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
     severity=Severity.HIGH,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
+    schema=SCHEMA,
+    find=per_ou(lambda cfg, name: name.startswith(cfg["ouNamePrefix"]), _check),
+    fix="Attach them to the OU or an ancestor.",
 )

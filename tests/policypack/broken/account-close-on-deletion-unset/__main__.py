@@ -1,10 +1,10 @@
 """Broken on purpose: A protected member account that leaves closeOnDeletion to the provider default."""
 
-import pulumi
-import pulumi_aws as aws
+import sys
+from pathlib import Path
 
-ROOT_ID = pulumi.Config("org").require("rootId")  # the organization root, from the stack config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import member_account  # noqa: E402
 
 # The defect: close_on_deletion is not set explicitly to False.
-aws.organizations.Account("ml-dev", name="ML Dev", email="aws+ml-dev@example.com", parent_id=ROOT_ID,
-                          opts=pulumi.ResourceOptions(protect=True))
+member_account("ml-dev", close_on_deletion=None)

@@ -1,12 +1,11 @@
 """Broken on purpose: Two member accounts that share one email address."""
 
-import pulumi
-import pulumi_aws as aws
+import sys
+from pathlib import Path
 
-ROOT_ID = pulumi.Config("org").require("rootId")  # the organization root, from the stack config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import member_account  # noqa: E402
 
-aws.organizations.Account("ml-dev", name="ML Dev", email="aws+ml@example.com", parent_id=ROOT_ID,
-                          close_on_deletion=False, opts=pulumi.ResourceOptions(protect=True))
+member_account("ml-dev", name="ML Dev", email="aws+ml@example.com")
 # The defect: the same address again (AWS rejects the second CreateAccount).
-aws.organizations.Account("ml-prod", name="ML Prod", email="aws+ml@example.com", parent_id=ROOT_ID,
-                          close_on_deletion=False, opts=pulumi.ResourceOptions(protect=True))
+member_account("ml-prod", name="ML Prod", email="aws+ml@example.com")

@@ -1,10 +1,10 @@
 """Broken on purpose: A member account without protect=True."""
 
-import pulumi
-import pulumi_aws as aws
+import sys
+from pathlib import Path
 
-ROOT_ID = pulumi.Config("org").require("rootId")  # the organization root, from the stack config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import member_account  # noqa: E402
 
 # The defect: no protect=True, so `pulumi destroy` may remove the account.
-aws.organizations.Account("ml-dev", name="ML Dev", email="aws+ml-dev@example.com", parent_id=ROOT_ID,
-                          close_on_deletion=False)
+member_account("ml-dev", protect=False)

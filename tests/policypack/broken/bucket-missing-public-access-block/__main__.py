@@ -1,20 +1,10 @@
 """Broken on purpose: A data bucket with versioning, SSE-KMS and a TLS-only policy, but no BucketPublicAccessBlock at all."""
 
-import json
+import sys
+from pathlib import Path
 
-import pulumi_aws as aws
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import compliant_bucket  # noqa: E402
 
-TAGS = {"mlgov:project": "churn-model", "mlgov:cost-center": "cc-1234"}
-
-key = aws.kms.Key("data", description="data bucket key", enable_key_rotation=True, tags=TAGS)
-bucket = aws.s3.Bucket("data", tags=TAGS)
-aws.s3.BucketVersioning("data", bucket=bucket.id, versioning_configuration={"status": "Enabled"})
-aws.s3.BucketServerSideEncryptionConfiguration(
-    "data", bucket=bucket.id,
-    rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn}}])
 # The defect: no aws.s3.BucketPublicAccessBlock for the bucket.
-aws.s3.BucketPolicy("data", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                   "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}],
-})))
+compliant_bucket("data", public_access_block=None)

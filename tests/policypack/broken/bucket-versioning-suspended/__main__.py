@@ -1,23 +1,10 @@
 """Broken on purpose: A data bucket whose BucketVersioning is Suspended."""
 
-import json
+import sys
+from pathlib import Path
 
-import pulumi_aws as aws
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import compliant_bucket  # noqa: E402
 
-TAGS = {"mlgov:project": "churn-model", "mlgov:cost-center": "cc-1234"}
-
-key = aws.kms.Key("data", description="data bucket key", enable_key_rotation=True, tags=TAGS)
-bucket = aws.s3.Bucket("data", tags=TAGS)
 # The defect: versioning suspended.
-aws.s3.BucketVersioning("data", bucket=bucket.id, versioning_configuration={"status": "Suspended"})
-aws.s3.BucketServerSideEncryptionConfiguration(
-    "data", bucket=bucket.id,
-    rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn}}])
-aws.s3.BucketPublicAccessBlock(
-    "data", bucket=bucket.id,
-    block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)
-aws.s3.BucketPolicy("data", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                   "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}],
-})))
+compliant_bucket("data", versioning="Suspended")

@@ -1,22 +1,17 @@
 """Broken on purpose: A notebook instance in a VPC subnet with a KMS key and no direct internet access, but with root access."""
 
-import json
+import sys
+from pathlib import Path
 
-import pulumi
 import pulumi_aws as aws
 
-TAGS = {"mlgov:project": "churn-model", "mlgov:cost-center": "cc-1234"}
-network = pulumi.Config("network")  # ids of the shared VPC, from the stack config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import TAGS, execution_role, kms_key, shared_network  # noqa: E402
 
-key = aws.kms.Key("ml", description="SageMaker key", enable_key_rotation=True, tags=TAGS)
-role = aws.iam.Role("sagemaker-execution", assume_role_policy=json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}))
-
+network = shared_network()
 aws.sagemaker.NotebookInstance(
-    "exploration", name="churn-model-exploration", instance_type="ml.t3.medium", role_arn=role.arn,
-    subnet_id=network.require("subnetId"), security_groups=[network.require("securityGroupId")],
-    kms_key_id=key.arn, direct_internet_access="Disabled",
+    "exploration", name="churn-model-exploration", instance_type="ml.t3.medium", role_arn=execution_role().arn,
+    subnet_id=network.subnet_id, security_groups=[network.security_group_id],
+    kms_key_id=kms_key("ml", "SageMaker key").arn, direct_internet_access="Disabled",
     root_access="Enabled",  # the defect
     tags=TAGS)

@@ -1,31 +1,15 @@
 """Broken on purpose: An OU chain six levels below the root (AWS allows five)."""
 
-import json
+import sys
+from pathlib import Path
 
-import pulumi
 import pulumi_aws as aws
 
-ROOT_ID = pulumi.Config("org").require("rootId")  # the organization root, from the stack config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import baseline_org, root_id  # noqa: E402
 
-
-def scp(name: str, action, condition: dict | None = None, *, at: tuple = ()) -> aws.organizations.Policy:
-    """A one-statement deny SCP, attached to each (label, target id) in ``at``."""
-    statement = {"Sid": "".join(p.title() for p in name.split("-")), "Effect": "Deny", "Action": action, "Resource": "*"}
-    if condition:
-        statement["Condition"] = condition
-    policy = aws.organizations.Policy(name, name=name, type="SERVICE_CONTROL_POLICY",
-                                      content=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
-    for label, target_id in at:
-        aws.organizations.PolicyAttachment(f"{name}-{label}", policy_id=policy.id, target_id=target_id)
-    return policy
-
-
-# The baseline SCPs at the root (baseline-scps-at-root).
-ROOT = (("root", ROOT_ID),)
-scp("mlgov-deny-leave-organization", "organizations:LeaveOrganization", at=ROOT)
-scp("mlgov-deny-root-user", "*", {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}, at=ROOT)
-scp("mlgov-protect-security-services", ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "guardduty:DeleteDetector"], at=ROOT)
-scp("mlgov-region-allow-list", "ec2:RunInstances", {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}, at=ROOT)
+ROOT_ID = root_id()
+baseline_org(ROOT_ID)
 
 # The defect: six nested OUs.
 parent = ROOT_ID

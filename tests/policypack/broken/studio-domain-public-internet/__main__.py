@@ -1,23 +1,18 @@
 """Broken on purpose: A Studio domain with a KMS key, in the VPC, but with PublicInternetOnly network access."""
 
-import json
+import sys
+from pathlib import Path
 
-import pulumi
 import pulumi_aws as aws
 
-TAGS = {"mlgov:project": "churn-model", "mlgov:cost-center": "cc-1234"}
-network = pulumi.Config("network")  # ids of the shared VPC, from the stack config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_common"))
+from compliant import TAGS, execution_role, kms_key, shared_network  # noqa: E402
 
-key = aws.kms.Key("ml", description="SageMaker key", enable_key_rotation=True, tags=TAGS)
-role = aws.iam.Role("sagemaker-execution", assume_role_policy=json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}))
-
+network = shared_network()
 aws.sagemaker.Domain(
     "studio", domain_name="churn-model-studio", auth_mode="IAM",
-    vpc_id=network.require("vpcId"), subnet_ids=[network.require("subnetId")],
-    default_user_settings={"execution_role": role.arn, "security_groups": [network.require("securityGroupId")]},
-    kms_key_id=key.arn,
+    vpc_id=network.vpc_id, subnet_ids=[network.subnet_id],
+    default_user_settings={"execution_role": execution_role().arn, "security_groups": [network.security_group_id]},
+    kms_key_id=kms_key("ml", "SageMaker key").arn,
     app_network_access_type="PublicInternetOnly",  # the defect: Studio traffic over the internet
     tags=TAGS)
