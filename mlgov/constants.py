@@ -222,6 +222,8 @@ SERVICE_ACCESS_PRINCIPALS: tuple[str, ...] = (
 PIPELINE_ROLE_PREFIX = "mlgov-pipeline-"
 """Every pipeline role in an automation account is named ``mlgov-pipeline-<project>-<environment>``."""
 PIPELINE_ADMIN_ROLE = "mlgov-pipeline-admin"
+# Local role named by the Service Catalog launch constraint; exists in every account that launches the products.
+SERVICE_CATALOG_LAUNCH_ROLE = "mlgov-servicecatalog-launch"
 """The only role (with the platform's exempt roles) allowed to change pipeline resources."""
 DEPLOY_ROLE_PREFIX = "mlgov-deploy-"
 """Deploy role in a preprod/prod workload account, assumable only by its automation account's pipeline role."""

@@ -29,24 +29,30 @@ class EnvironmentRules:
     """A budget action stops SageMaker spend when the fixed limit is exceeded."""
     network_isolation: bool
     """SageMaker jobs must run with network isolation (SCP on these OUs)."""
+    provisions_catalog_products: bool
+    """The ML product portfolio is shared to these accounts; they hold its launch role."""
 
 
 RULES: dict[Environment, EnvironmentRules] = {
     Environment.SANDBOX: EnvironmentRules(
         Environment.SANDBOX, OuName.SANDBOX, None,
         endpoints_allowed=False, internet_egress=True, data_lake_access=False, spend_limit_action=True, network_isolation=False,
+        provisions_catalog_products=False,
     ),
     Environment.DEV: EnvironmentRules(
         Environment.DEV, OuName.WORKLOADS_DEV, None,
         endpoints_allowed=False, internet_egress=False, data_lake_access=True, spend_limit_action=False, network_isolation=False,
+        provisions_catalog_products=True,
     ),
     Environment.PREPROD: EnvironmentRules(
         Environment.PREPROD, OuName.WORKLOADS_PREPROD, OuName.DEPLOYMENTS_PREPROD,
         endpoints_allowed=True, internet_egress=False, data_lake_access=False, spend_limit_action=False, network_isolation=True,
+        provisions_catalog_products=False,
     ),
     Environment.PROD: EnvironmentRules(
         Environment.PROD, OuName.WORKLOADS_PROD, OuName.DEPLOYMENTS_PROD,
         endpoints_allowed=True, internet_egress=False, data_lake_access=False, spend_limit_action=False, network_isolation=True,
+        provisions_catalog_products=False,
     ),
 }
 

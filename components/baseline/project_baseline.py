@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.baseline.catalog_launch_role import catalog_launch_role
 from components.baseline.budget import AccountBudget, AccountBudgetArgs
 from components.baseline.kms import ProjectKey, ProjectKeyArgs
 from components.baseline.network import ProjectNetwork, ProjectNetworkArgs
@@ -133,6 +134,11 @@ class ProjectBaseline(pulumi.ComponentResource):
                 tags=tags,
             ),
             opts=child,
+        )
+        self.catalog_launch_role = (
+            catalog_launch_role(child_name(name, "catalog-launch-role"), args.account_id, tags, child)
+            if args.rules.provisions_catalog_products
+            else None
         )
         self.budget = AccountBudget(
             child_name(name, "budget"),

@@ -21,9 +21,10 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.baseline._policy import bucket_arn, document
+from components.baseline.catalog_launch_role import catalog_launch_role
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs
 from components.naming import child_name, kebab
+from mlgov.constants import SERVICE_CATALOG_LAUNCH_ROLE
 
 TEMPLATE = Path(__file__).with_name("templates") / "studio-user-profile.yaml"
 PRODUCT_NAME = "SageMaker Studio user profile"
@@ -38,8 +39,6 @@ class StudioCatalogArgs:
     portfolio_name: str
     provider_name: str
     """Shown as the portfolio's provider."""
-    launch_role_name: str
-    """Role name of the launch constraint (LocalRoleName)."""
     account_id: pulumi.Input[str]
     """The team shared services account (owner of the portfolio)."""
     region: str
@@ -111,38 +110,12 @@ class StudioCatalog(pulumi.ComponentResource):
             portfolio_id=self.portfolio.id,
             product_id=self.product.id,
             type="LAUNCH",
-            parameters=json.dumps({"LocalRoleName": args.launch_role_name}),
+            parameters=json.dumps({"LocalRoleName": SERVICE_CATALOG_LAUNCH_ROLE}),
             description="Provisioned by the platform's launch role of the launching account",
             opts=pulumi.ResourceOptions(parent=self, depends_on=[association]),
         )
         # The role of the same name here lets the platform team test the product in this account.
-        aws.iam.Role(
-            child_name(name, "launch-role"),
-            name=args.launch_role_name,
-            description="Service Catalog launch role for the approved ML products",
-            assume_role_policy=document({"Effect": "Allow", "Principal": {"Service": "servicecatalog.amazonaws.com"}, "Action": "sts:AssumeRole"}),
-            inline_policies=[
-                {
-                    "name": "provision-studio-user-profiles",
-                    "policy": document(
-                        {
-                            "Effect": "Allow",
-                            "Action": ["cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:UpdateStack", "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"],
-                            "Resource": "*",
-                        },
-                        {
-                            "Effect": "Allow",
-                            "Action": ["sagemaker:CreateUserProfile", "sagemaker:DeleteUserProfile", "sagemaker:DescribeUserProfile", "sagemaker:UpdateUserProfile", "sagemaker:AddTags"],
-                            "Resource": "*",
-                        },
-                        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
-                        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": pulumi.Output.concat(bucket_arn(args.template_bucket), "/*")},
-                    ),
-                }
-            ],
-            tags=args.tags,
-            opts=child,
-        )
+        catalog_launch_role(child_name(name, "launch-role"), args.account_id, args.tags, child)
         self.tag_options: dict[tuple[str, str], aws.servicecatalog.TagOption] = {}
         for tag_key, values in args.tag_options.items():
             for value in values:

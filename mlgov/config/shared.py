@@ -73,9 +73,6 @@ class ServiceCatalogSettings(ConfigModel):
     """Portfolio shown to the projects' dev accounts."""
     provider_name: str = Field(default="ML platform team", min_length=1, max_length=50)
     """Who provides the portfolio (shown in the Service Catalog console)."""
-    launch_role_name: RoleName = "mlgov-servicecatalog-launch"
-    """Role the launch constraint names (LocalRoleName): the product is provisioned by the role of
-    this name in the account that launches it, never with the end user's own permissions."""
 
 
 class LogArchiveSettings(ConfigModel):

@@ -260,7 +260,7 @@ def to_markdown(report: DiffReport) -> str:
             targets = ", ".join(blast.targets) or "no target"
             lines.append(f"- **{blast.action}** {_short_type(blast.type)} {_code(blast.name)} on {_md(targets)}: {blast.summary}")
             if blast.ous or blast.accounts:
-                lines.append(f"  <details><summary>OUs and accounts reached</summary>")
+                lines.append("  <details><summary>OUs and accounts reached</summary>")
                 lines.append("")
                 lines.append(f"  OUs: {_md(', '.join(blast.ous)) or '(none)'}")
                 lines.append("")

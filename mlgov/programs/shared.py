@@ -127,7 +127,6 @@ def build_shared_stack(config: SharedStackConfig) -> None:
         StudioCatalogArgs(
             portfolio_name=config.service_catalog.portfolio_name,
             provider_name=config.service_catalog.provider_name,
-            launch_role_name=config.service_catalog.launch_role_name,
             account_id=account_ids[team],
             region=region,
             template_bucket=pulumi.Output.concat(bucket_name(PROJECT, "catalog"), account_ids[team]),

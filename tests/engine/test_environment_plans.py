@@ -151,3 +151,17 @@ def test_removing_a_project_drops_its_accounts_from_the_plan_but_they_stay_prote
     for urn in removed:
         assert before_accounts[urn].protect and before_accounts[urn].retain_on_delete
         assert before_accounts[urn].inputs["closeOnDeletion"] is False
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_catalog_launch_role_in_every_account_the_portfolio_is_shared_to(plans, env):
+    from mlgov.constants import SERVICE_CATALOG_LAUNCH_ROLE
+
+    plan = plans[env]
+    roles = [r for r in plan.of_type("aws:iam/role:Role") if r.inputs.get("name") == SERVICE_CATALOG_LAUNCH_ROLE]
+    workload_accounts = [a for a in plan.of_type(TypeToken.ACCOUNT) if not a.inputs["name"].endswith("automation")]
+    expected = len(workload_accounts) if rules_for(env).provisions_catalog_products else 0
+    assert len(roles) == expected
+    for role in roles:
+        assert "servicecatalog.amazonaws.com" in role.inputs["assumeRolePolicy"]
+        assert not _providers(plan)[role.provider].name.startswith("default")

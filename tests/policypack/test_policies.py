@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from .conftest import UNKNOWN, Stack, policies_of, res, scp_doc
-from .golden import ACCOUNT, ATTACH, CONTROL, OU, POLICY, S3, TAGS, bucket_stack, org_stack
+from .conftest import UNKNOWN, policies_of, res, scp_doc
+from .golden import ACCOUNT, ATTACH, CONTROL, OU, POLICY, TAGS, bucket_stack, org_stack
 from .golden import drop as _drop
 from .golden import set_prop as _set
 

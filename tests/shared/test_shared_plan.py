@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from mlgov.constants import CoreAccountRole, TypeToken
 from mlgov.engine import PROJECT_DIR
 
