@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from components.account_provider import account_provider
 from components.baseline.project_baseline import ProjectBaseline, ProjectBaselineArgs
+from components.baseline.studio import DataLakeRead
 from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
 from mlgov.config.environment import Project
@@ -41,6 +42,8 @@ class ProjectAccountSetArgs:
     budget_alert_emails: tuple[str, ...]
     waves: CreationWaves
     """Shared by every project of the stack: at most 5 accounts in creation at once."""
+    data_lake: DataLakeRead | None = None
+    """Curated data-lake zone, for environments whose rules grant data-lake access."""
 
 
 def project_tags(project: Project, environment: str) -> dict[str, str]:
@@ -97,6 +100,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
                 tags=tags,
                 vpc_cidr=project.vpc_cidr,
                 availability_zones=args.availability_zones,
+                data_lake=args.data_lake,
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )

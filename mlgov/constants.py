@@ -224,6 +224,8 @@ PIPELINE_ROLE_PREFIX = "mlgov-pipeline-"
 PIPELINE_ADMIN_ROLE = "mlgov-pipeline-admin"
 # Local role named by the Service Catalog launch constraint; exists in every account that launches the products.
 SERVICE_CATALOG_LAUNCH_ROLE = "mlgov-servicecatalog-launch"
+# The data-lake zone project dev accounts may read (shared stack grants it, environment baselines use it).
+CURATED_ZONE = "curated"
 """The only role (with the platform's exempt roles) allowed to change pipeline resources."""
 DEPLOY_ROLE_PREFIX = "mlgov-deploy-"
 """Deploy role in a preprod/prod workload account, assumable only by its automation account's pipeline role."""

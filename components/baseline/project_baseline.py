@@ -19,7 +19,7 @@ from components.baseline.budget import AccountBudget, AccountBudgetArgs
 from components.baseline.kms import ProjectKey, ProjectKeyArgs
 from components.baseline.network import ProjectNetwork, ProjectNetworkArgs
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, bucket_name
-from components.baseline.studio import StudioDomain, StudioDomainArgs, check_members
+from components.baseline.studio import DataLakeRead, StudioDomain, StudioDomainArgs, check_members
 from components.naming import child_name, kebab
 from mlgov.constants import PROJECT, Environment
 from mlgov.environments import EnvironmentRules
@@ -56,6 +56,8 @@ class ProjectBaselineArgs:
     """Zones of the private subnets, e.g. ('eu-west-1a', 'eu-west-1b'); from config so plans stay offline-deterministic."""
     bucket_purposes: tuple[str, ...] = field(default=BUCKET_PURPOSES)
     """Buckets to create, one per purpose; must include 'data' and 'artifacts'."""
+    data_lake: DataLakeRead | None = None
+    """Curated data-lake zone the project reads; given only where rules.data_lake_access holds."""
 
 
 def check_args(args: ProjectBaselineArgs) -> None:
@@ -67,6 +69,8 @@ def check_args(args: ProjectBaselineArgs) -> None:
         errors.append(f"rules are for '{args.rules.environment}', the baseline is for '{args.environment}'")
     if args.tags.get(PROJECT_TAG_KEY, args.project) != args.project:
         errors.append(f"tag {PROJECT_TAG_KEY}='{args.tags[PROJECT_TAG_KEY]}' contradicts project '{args.project}'")
+    if args.data_lake is not None and not args.rules.data_lake_access:
+        errors.append(f"'{args.environment}' accounts have no data-lake access (rules table), yet a data-lake read was given")
     missing = [purpose for purpose in BUCKET_PURPOSES if purpose not in args.bucket_purposes]
     if missing:
         errors.append(f"bucket purposes lack {', '.join(missing)}")
@@ -132,6 +136,7 @@ class ProjectBaseline(pulumi.ComponentResource):
                 bucket_arns=tuple(bucket.arn for bucket in self.buckets.values()),
                 members=args.members,
                 tags=tags,
+                data_lake=args.data_lake,
             ),
             opts=child,
         )

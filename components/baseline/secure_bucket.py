@@ -22,6 +22,11 @@ BUCKET_NAME_MAX = 63
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 
 
+def data_lake_bucket(prefix: str, zone: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Name of a data-lake zone's bucket: the shared stack creates it, environment stacks grant reads on it."""
+    return pulumi.Output.concat(bucket_name(prefix.rstrip("-"), zone), account_id)
+
+
 def bucket_name(*parts: str, account_id_length: int = 12) -> str:
     """Check the static parts of ``<parts...>-<account id>`` against S3's rules; return the prefix with a trailing dash.
 

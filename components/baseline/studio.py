@@ -72,6 +72,16 @@ class StudioDomainArgs:
     """(user name, team role) per member; one user profile each. Team role is one of MEMBER_ROLES."""
     tags: dict[str, str] = field(default_factory=dict)
     """Tags for the role, the domain and every profile."""
+    data_lake: "DataLakeRead | None" = None
+    """The curated data-lake zone the execution role may read (environments with data-lake access only)."""
+
+
+@dataclass(frozen=True)
+class DataLakeRead:
+    bucket_arn: pulumi.Input[str]
+    """ARN of the curated zone's bucket in the data-lake account."""
+    account_id: pulumi.Input[str]
+    """The data-lake account, owner of the bucket's KMS key."""
 
 
 def profile_name(user: str) -> str:
@@ -212,6 +222,28 @@ def execution_policy(args: StudioDomainArgs, role_arn: pulumi.Input[str], domain
             "Action": "iam:PassRole",
             "Resource": role_arn,
             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        },
+        *data_lake_read_statements(args.data_lake, region),
+    )
+
+
+def data_lake_read_statements(data_lake: DataLakeRead | None, region: str) -> tuple[dict, ...]:
+    """Read-only on the curated zone; the data-lake stack grants the other half (bucket and key policies)."""
+    if data_lake is None:
+        return ()
+    return (
+        {
+            "Sid": "DataLakeCuratedRead",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
+            "Resource": [data_lake.bucket_arn, pulumi.Output.concat(data_lake.bucket_arn, "/*")],
+        },
+        {
+            "Sid": "DataLakeKeyThroughS3",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:DescribeKey"],
+            "Resource": pulumi.Output.concat(f"arn:aws:kms:{region}:", data_lake.account_id, ":key/*"),
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
         },
     )
 

@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.baseline._policy import account_root, bucket_arn, document, role_arn
-from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, bucket_name
+from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, data_lake_bucket
 from components.naming import child_name
 from components.shared.key import SharedKey, SharedKeyArgs
 from components.shared.policies import read_only_bucket_statements
@@ -42,16 +42,12 @@ class DataLakeArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-def zone_bucket(prefix: str, zone: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.concat(bucket_name(prefix.rstrip("-"), zone), account_id)
-
-
 class DataLake(pulumi.ComponentResource):
     def __init__(self, name: str, args: DataLakeArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:data_lake:DataLake", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         readers = tuple(args.reader_account_ids.values())
-        names = {zone: zone_bucket(args.bucket_prefix, zone, args.account_id) for zone in (*args.zones, FEATURE_STORE)}
+        names = {zone: data_lake_bucket(args.bucket_prefix, zone, args.account_id) for zone in (*args.zones, FEATURE_STORE)}
         readable = bucket_arn(names[args.readable_zone])
         decrypt_for_readers = (
             {

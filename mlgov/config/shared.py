@@ -18,11 +18,10 @@ from pydantic import Field
 from mlgov.config.environment import Project
 from mlgov.config.errors import ConfigIssue
 from mlgov.config.fields import ConfigModel, RoleName, pattern_field
-from mlgov.constants import Environment, StackKind
+from mlgov.constants import CURATED_ZONE, Environment, StackKind
 
 NS = "mlgov:"
 
-CURATED_ZONE = "curated"
 """The zone project dev accounts may read."""
 DEFAULT_ZONES = ("raw", CURATED_ZONE, "features")
 

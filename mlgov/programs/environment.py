@@ -6,9 +6,12 @@ import pulumi
 
 from components.identity.access_rules import AccountKind, TeamGroup
 from components.identity.assignments import ProjectAccess, ProjectAccessArgs
+from components.baseline.secure_bucket import data_lake_bucket
+from components.baseline.studio import DataLakeRead
 from components.member_accounts import CreationWaves
 from components.project_account_set import ProjectAccountSet, ProjectAccountSetArgs
 from mlgov.config.environment import EnvironmentStackConfig, Project
+from mlgov.constants import CURATED_ZONE, CoreAccountRole
 from mlgov.environments import rules_for
 
 
@@ -16,11 +19,19 @@ def _ou_id(ous: pulumi.Output, name: str) -> pulumi.Output[str]:
     return ous.apply(lambda units: units[name]["id"])
 
 
+def _curated_zone(org: pulumi.StackReference) -> DataLakeRead:
+    """The curated data-lake bucket, named as the shared stack names it, in the data-lake core account."""
+    account_id = org.require_output("accounts").apply(lambda accounts: accounts[CoreAccountRole.DATA_LAKE.value]["id"])
+    bucket = org.require_output("dataLakeBucketPrefix").apply(lambda prefix: data_lake_bucket(prefix, CURATED_ZONE, account_id))
+    return DataLakeRead(bucket_arn=pulumi.Output.concat("arn:aws:s3:::", bucket), account_id=account_id)
+
+
 def build_environment_stack(config: EnvironmentStackConfig) -> None:
     rules = rules_for(config.environment)
     org = pulumi.StackReference(config.org_stack)
     ous = org.require_output("organizationalUnits")
     region = pulumi.Config("aws").require("region")
+    data_lake = _curated_zone(org) if rules.data_lake_access else None
     waves = CreationWaves()
     projects = {}
     for project in config.vended_projects():
@@ -37,6 +48,7 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
                 availability_zones=tuple(config.availability_zones),
                 budget_alert_emails=tuple(config.budget_alert_emails),
                 waves=waves,
+                data_lake=data_lake,
             ),
         )
     if config.identity_assignments:

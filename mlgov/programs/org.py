@@ -90,6 +90,7 @@ def build_org_stack(config: OrgStackConfig) -> None:
     pulumi.export("homeRegion", config.organization.home_region)
     pulumi.export("accountAccessRoleName", config.organization.account_access_role_name)
     pulumi.export("accountEmailTemplate", config.organization.account_email_template)
+    pulumi.export("dataLakeBucketPrefix", config.organization.data_lake_bucket_prefix)
     pulumi.export(
         "organizationalUnits",
         {name: {"id": unit.id, "arn": unit.arn} for name, unit in units.units.items()},

@@ -20,7 +20,8 @@ from components.shared.log_archive import LogArchive, LogArchiveArgs
 from components.shared.model_registry import ModelRegistry, ModelRegistryArgs, RegistryProject
 from components.shared.package_repository import PackageRepository, PackageRepositoryArgs
 from components.shared.studio_catalog import StudioCatalog, StudioCatalogArgs
-from mlgov.config.shared import CURATED_ZONE, UPSTREAMS, SharedStackConfig
+from mlgov.config.shared import UPSTREAMS, SharedStackConfig
+from mlgov.constants import CURATED_ZONE
 from mlgov.constants import PROJECT, CoreAccountRole, Environment
 
 PLATFORM_PROJECT = "platform"

@@ -165,3 +165,25 @@ def test_catalog_launch_role_in_every_account_the_portfolio_is_shared_to(plans, 
     for role in roles:
         assert "servicecatalog.amazonaws.com" in role.inputs["assumeRolePolicy"]
         assert not _providers(plan)[role.provider].name.startswith("default")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_only_environments_with_data_lake_access_read_the_curated_zone(plans, env):
+    org = plans["org"].outputs
+    data_lake_account = org["accounts"]["data-lake"]["id"]
+    curated = f"arn:aws:s3:::{org['dataLakeBucketPrefix']}curated-{data_lake_account}"
+    roles = [r for r in plans[env].of_type("aws:iam/role:Role") if r.inputs.get("name", "").endswith("-sagemaker-execution")]
+    assert roles
+    for role in roles:
+        policies = json.dumps(role.inputs.get("inlinePolicies") or []) + json.dumps(
+            [p.inputs for p in plans[env].resources if p.type == "aws:iam/rolePolicy:RolePolicy" and role.urn in p.dependencies]
+        )
+        assert (curated in policies) == rules_for(env).data_lake_access, role.urn
+
+
+def test_the_curated_bucket_the_dev_roles_read_is_the_one_the_shared_stack_creates():
+    result = plan_stacks(["org", "dev", "preprod", "prod", "shared"])
+    shared = result.stack("shared")
+    names = {b.inputs.get("bucket") for b in shared.of_type(TypeToken.S3_BUCKET)}
+    org = result.stack("org").outputs
+    assert f"{org['dataLakeBucketPrefix']}curated-{org['accounts']['data-lake']['id']}" in names
