@@ -79,5 +79,23 @@ STAGE_ACCESS: dict[Environment, tuple[Grant, ...]] = {
 }
 
 
+class PlatformGroup(StrEnum):
+    """Organization-wide groups, named in the org stack's ``identityCenter`` settings."""
+
+    PLATFORM_ADMINS = "platform_admins"
+    SECURITY_AUDITORS = "security_auditors"
+
+
+# The platform team administers the core accounts only; project accounts are changed through
+# the stacks and pipelines (prod has no human writer). Security reads every account.
+CORE_ACCOUNT_ACCESS: tuple[tuple[PlatformGroup, PermissionSetName], ...] = (
+    (PlatformGroup.PLATFORM_ADMINS, PermissionSetName.PLATFORM_ADMIN),
+    (PlatformGroup.SECURITY_AUDITORS, PermissionSetName.SECURITY_AUDIT),
+)
+PROJECT_ACCOUNT_ACCESS: tuple[tuple[PlatformGroup, PermissionSetName], ...] = (
+    (PlatformGroup.SECURITY_AUDITORS, PermissionSetName.SECURITY_AUDIT),
+)
+
+
 def grants_for(environment: Environment | str) -> tuple[Grant, ...]:
     return STAGE_ACCESS[Environment(environment)]

@@ -9,13 +9,20 @@ people see them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from components.identity.access_rules import AccountKind, Grant, TeamGroup, grants_for
-from components.naming import child_name
+from components.identity.access_rules import (
+    CORE_ACCOUNT_ACCESS,
+    PROJECT_ACCOUNT_ACCESS,
+    AccountKind,
+    PlatformGroup,
+    TeamGroup,
+    grants_for,
+)
+from components.naming import child_name, kebab
 from mlgov.constants import Environment
 
 
@@ -42,31 +49,92 @@ class ProjectAccessArgs:
     """Identity store id (org stack output ``identityStoreId``)."""
     permission_set_arns: pulumi.Input[dict[str, str]]
     """Permission set name -> ARN (org stack output ``permissionSets``)."""
+    platform_groups: dict[PlatformGroup, str] = field(default_factory=dict)
+    """Organization-wide groups configured in the org stack (security auditors read every project account)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    key: str
+    """Stable resource-name part."""
+    group: str
+    """Display name of the Identity Center group."""
+    permission_set: str
+    """Permission set name (a key of the org stack's ``permissionSets``)."""
+    account_id: pulumi.Input[str]
+
+
+def assign_groups(
+    parent: pulumi.Resource,
+    name: str,
+    assignments: list[Assignment],
+    instance_arn: pulumi.Input[str],
+    identity_store_id: pulumi.Input[str],
+    permission_set_arns: pulumi.Input[dict[str, str]],
+) -> dict[str, aws.ssoadmin.AccountAssignment]:
+    """Look each group up once by display name and assign it; children of ``parent``."""
+    group_ids: dict[str, pulumi.Output[str]] = {}
+    for group in dict.fromkeys(assignment.group for assignment in assignments):
+        group_ids[group] = aws.identitystore.get_group_output(
+            identity_store_id=identity_store_id,
+            alternate_identifier={"unique_attribute": {"attribute_path": "DisplayName", "attribute_value": group}},
+            opts=pulumi.InvokeOutputOptions(parent=parent),
+        ).group_id
+    arns = pulumi.Output.from_input(permission_set_arns)
+    return {
+        assignment.key: aws.ssoadmin.AccountAssignment(
+            child_name(name, assignment.key),
+            instance_arn=instance_arn,
+            permission_set_arn=arns.apply(_arn_of(assignment.permission_set)),
+            principal_id=group_ids[assignment.group],
+            principal_type="GROUP",
+            target_id=assignment.account_id,
+            target_type="AWS_ACCOUNT",
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        for assignment in assignments
+    }
 
 
 class ProjectAccess(pulumi.ComponentResource):
     def __init__(self, name: str, args: ProjectAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_access:ProjectAccess", name, None, opts)
-        grants: list[Grant] = [grant for grant in grants_for(args.environment) if grant.account in args.accounts]
-        group_ids: dict[TeamGroup, pulumi.Output[str]] = {}
-        for group in dict.fromkeys(grant.group for grant in grants):
-            found = aws.identitystore.get_group_output(
-                identity_store_id=args.identity_store_id,
-                alternate_identifier={"unique_attribute": {"attribute_path": "DisplayName", "attribute_value": args.groups[group]}},
-                opts=pulumi.InvokeOutputOptions(parent=self),
-            )
-            group_ids[group] = found.group_id
-        arns = pulumi.Output.from_input(args.permission_set_arns)
-        self.assignments: dict[str, aws.ssoadmin.AccountAssignment] = {}
-        for grant in grants:
-            self.assignments[grant.key] = aws.ssoadmin.AccountAssignment(
-                child_name(name, grant.key),
-                instance_arn=args.instance_arn,
-                permission_set_arn=arns.apply(_arn_of(grant.permission_set.value)),
-                principal_id=group_ids[grant.group],
-                principal_type="GROUP",
-                target_id=args.accounts[grant.account],
-                target_type="AWS_ACCOUNT",
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+        assignments = [
+            Assignment(grant.key, args.groups[grant.group], grant.permission_set.value, args.accounts[grant.account])
+            for grant in grants_for(args.environment)
+            if grant.account in args.accounts
+        ]
+        assignments += [
+            Assignment(f"{kind.value}-{kebab(group.value)}-{permission_set.value.lower()}", args.platform_groups[group], permission_set.value, account)
+            for kind, account in args.accounts.items()
+            for group, permission_set in PROJECT_ACCOUNT_ACCESS
+            if group in args.platform_groups
+        ]
+        self.assignments = assign_groups(self, name, assignments, args.instance_arn, args.identity_store_id, args.permission_set_arns)
+        self.register_outputs({"assignments": sorted(self.assignments)})
+
+
+@dataclass(frozen=True)
+class CoreAccountAccessArgs:
+    platform_groups: dict[PlatformGroup, str]
+    """Display names of the organization-wide groups that are configured."""
+    accounts: dict[str, pulumi.Input[str]]
+    """Core account role -> account id."""
+    instance_arn: pulumi.Input[str]
+    identity_store_id: pulumi.Input[str]
+    permission_set_arns: pulumi.Input[dict[str, str]]
+
+
+class CoreAccountAccess(pulumi.ComponentResource):
+    """The platform team on the core accounts, security auditors read-only (org stack)."""
+
+    def __init__(self, name: str, args: CoreAccountAccessArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("mlgov:core_account_access:CoreAccountAccess", name, None, opts)
+        assignments = [
+            Assignment(f"{role}-{kebab(group.value)}-{permission_set.value.lower()}", args.platform_groups[group], permission_set.value, account)
+            for role, account in args.accounts.items()
+            for group, permission_set in CORE_ACCOUNT_ACCESS
+            if group in args.platform_groups
+        ]
+        self.assignments = assign_groups(self, name, assignments, args.instance_arn, args.identity_store_id, args.permission_set_arns)
         self.register_outputs({"assignments": sorted(self.assignments)})

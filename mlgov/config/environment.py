@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PositiveFloat, ValidationInfo, field_validator
 
-from mlgov.config.fields import ConfigModel, Email, ResourceKey, invalid, pattern_field
+from mlgov.config.fields import ConfigModel, Email, GroupName, ResourceKey, invalid, pattern_field
 from mlgov.constants import Environment, StackKind
 
 _CIDR = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})$")
@@ -31,9 +31,6 @@ StudioUser = pattern_field(
     r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
     "is not a valid SageMaker Studio user profile name (letters, digits and '-', at most 63)",
     "use the person's user name, such as 'alice-smith'",
-)
-GroupName = pattern_field(
-    r"^[\w+=,.@ -]{1,128}$", "is not a valid IAM Identity Center group name", "use the group's display name, such as 'ml-churn-data-scientists'"
 )
 Cidr = Annotated[str, AfterValidator(_cidr)]
 InstanceType = pattern_field(
@@ -128,6 +125,8 @@ class EnvironmentStackConfig(ConfigModel):
     """AZs of the project VPCs' private subnets (named here so plans stay deterministic)."""
     identity_assignments: bool = True
     """Assign each project's Identity Center groups to its accounts (needs the org stack's permission sets)."""
+    security_auditors_group: GroupName | None = None
+    """Identity Center group given read-only SecurityAudit on every project account of this stack."""
     projects: list[Project] = Field(default_factory=list)
     """Filled from projects_file by the loader."""
 

@@ -114,3 +114,7 @@ ResourceKey = pattern_field(
     "must be lower-case letters, digits and '-', starting with a letter, at most 40 characters",
     "use a short name such as 'churn-model'",
 )
+
+GroupName = pattern_field(
+    r"^[\w+=,.@ -]{1,128}$", "is not a valid IAM Identity Center group name", "use the group's display name, such as 'ml-churn-data-scientists'"
+)

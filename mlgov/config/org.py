@@ -15,6 +15,7 @@ from mlgov.config.fields import (
     AccountName,
     ConfigModel,
     Email,
+    GroupName,
     OuNameField,
     Region,
     RoleName,
@@ -99,6 +100,10 @@ class CoreAccount(ConfigModel):
 class IdentityCenterSettings(ConfigModel):
     enabled: bool = True
     """Create the permission sets in the organization's IAM Identity Center instance (it must exist)."""
+    platform_admins_group: GroupName | None = None
+    """Group given PlatformAdmin on the core accounts (never on project accounts)."""
+    security_auditors_group: GroupName | None = None
+    """Group given read-only SecurityAudit on every core and project account."""
 
 
 def _standard_ous() -> list[OrganizationalUnit]:
@@ -120,6 +125,14 @@ class OrgStackConfig(ConfigModel):
     """Override where a guardrail (by key) is attached: OU names or 'Root'."""
     identity_center: IdentityCenterSettings = IdentityCenterSettings()
     """IAM Identity Center permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin, SecurityAudit)."""
+
+    def platform_groups(self) -> dict[str, str]:
+        """Organization-wide groups that are configured, keyed as components.identity.access_rules.PlatformGroup."""
+        groups = {
+            "platform_admins": self.identity_center.platform_admins_group,
+            "security_auditors": self.identity_center.security_auditors_group,
+        }
+        return {key: name for key, name in groups.items() if name}
 
     def referenced_stacks(self) -> list[str]:
         """Stacks whose outputs this one reads (none: the org stack is the first)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.identity.access_rules import AccountKind, TeamGroup
+from components.identity.access_rules import AccountKind, PlatformGroup, TeamGroup
 from components.identity.assignments import ProjectAccess, ProjectAccessArgs
 from components.baseline.secure_bucket import data_lake_bucket
 from components.baseline.studio import DataLakeRead
@@ -81,5 +81,8 @@ def _assign_groups(config: EnvironmentStackConfig, org: pulumi.StackReference, p
             instance_arn=org.require_output("identityCenterInstanceArn"),
             identity_store_id=org.require_output("identityStoreId"),
             permission_set_arns=org.require_output("permissionSets"),
+            platform_groups=(
+                {PlatformGroup.SECURITY_AUDITORS: config.security_auditors_group} if config.security_auditors_group else {}
+            ),
         ),
     )

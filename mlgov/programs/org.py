@@ -6,6 +6,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.control_tower_controls import ControlTowerControls, ControlTowerControlsArgs
+from components.identity.access_rules import PlatformGroup
+from components.identity.assignments import CoreAccountAccess, CoreAccountAccessArgs
 from components.identity.permission_sets import PermissionSets, PermissionSetsArgs
 from components.member_accounts import AccountSpec, MemberAccounts, MemberAccountsArgs
 from components.organization import Organization, OrganizationArgs
@@ -82,7 +84,7 @@ def build_org_stack(config: OrgStackConfig) -> None:
         )
 
     if config.identity_center.enabled:
-        _identity_center()
+        _identity_center(config, {role: account.id for role, account in accounts.accounts.items()})
 
     pulumi.export("organizationId", organization.id)
     pulumi.export("rootId", organization.root_id)
@@ -102,7 +104,7 @@ def build_org_stack(config: OrgStackConfig) -> None:
     pulumi.export("policies", {key: policy.id for key, policy in policies.policies.items()})
 
 
-def _identity_center() -> None:
+def _identity_center(config: OrgStackConfig, core_accounts: dict[str, pulumi.Output[str]]) -> None:
     """Permission sets in the organization's Identity Center instance; the environment stacks assign them."""
     instances = aws.ssoadmin.get_instances()
     if not instances.arns:
@@ -111,6 +113,18 @@ def _identity_center() -> None:
             "Fix: enable it in the management account, or set mlgov:identityCenter.enabled: false"
         )
     permission_sets = PermissionSets("identity", PermissionSetsArgs(instance_arn=instances.arns[0], tags=MANAGED_BY_TAGS))
+    groups = {PlatformGroup(key): name for key, name in config.platform_groups().items()}
+    if groups:
+        CoreAccountAccess(
+            "core-access",
+            CoreAccountAccessArgs(
+                platform_groups=groups,
+                accounts=core_accounts,
+                instance_arn=instances.arns[0],
+                identity_store_id=instances.identity_store_ids[0],
+                permission_set_arns=permission_sets.arns,
+            ),
+        )
     pulumi.export("identityCenterInstanceArn", instances.arns[0])
     pulumi.export("identityStoreId", instances.identity_store_ids[0])
     pulumi.export("permissionSets", permission_sets.arns)

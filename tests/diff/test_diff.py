@@ -165,8 +165,13 @@ def test_account_email_change_is_destructive_and_a_rename_is_not(repo, cache):
     (danger,) = report.dangers
     assert (danger.name, danger.action, danger.type) == ("account-log-archive", "replace", ACCOUNT)
     assert "`email`" in danger.reason and danger.protected
-    # the account created five places later waits for it (creation waves): it is listed as depending on it
-    assert danger.dependents == ["account-shared-services"]
+    # The account created five places later waits for it (creation waves), and the Identity
+    # Center assignments target it: all are listed as depending on it.
+    assert danger.dependents == [
+        "account-shared-services",
+        "core-access-log-archive-platform-admins-platformadmin",
+        "core-access-log-archive-security-auditors-securityaudit",
+    ]
     markdown = to_markdown(report)
     assert markdown.index("### ⛔ Destructive changes") < markdown.index("### Changes per stack")
     assert "**replace** Account `account-log-archive`" in markdown

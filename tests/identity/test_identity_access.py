@@ -136,6 +136,10 @@ def test_assignments_follow_the_stage_table(plans, env):
         for kind, group, permission_set in EXPECTED_GRANTS[env]:
             account = f"{project.name}-{env}" + ("-automation" if kind == "automation" else "")
             expected.add((account, group_id(groups[group]), permission_set))
+        # The security team reads every project account (workload and automation) of the stack.
+        assert settings.security_auditors_group == "security-auditors"
+        for account in (a for a in accounts.values() if a.startswith(f"{project.name}-{env}")):
+            expected.add((account, group_id("security-auditors"), "SecurityAudit"))
     for assignment in plan.of_type(TypeToken.SSO_ACCOUNT_ASSIGNMENT):
         inputs = assignment.inputs
         assert inputs["principalType"] == "GROUP" and inputs["targetType"] == "AWS_ACCOUNT"
@@ -180,3 +184,23 @@ def test_identity_center_can_be_turned_off(tmp_path):
     plan = plan_stacks(["org"], stacks_dir=tmp_path).stacks[0]
     assert plan.of_type(TypeToken.SSO_PERMISSION_SET) == []
     assert "permissionSets" not in plan.outputs
+
+
+def test_platform_team_administers_the_core_accounts_and_security_reads_them(plans):
+    org = plans["org"]
+    set_names = {arn: name for name, arn in org.outputs["permissionSets"].items()}
+    core = {account["id"]: role for role, account in org.outputs["accounts"].items()}
+    granted = {
+        (core[a.inputs["targetId"]], a.inputs["principalId"], set_names[a.inputs["permissionSetArn"]])
+        for a in org.of_type(TypeToken.SSO_ACCOUNT_ASSIGNMENT)
+    }
+    expected = {(role, group_id("ml-platform-admins"), "PlatformAdmin") for role in core.values()}
+    expected |= {(role, group_id("security-auditors"), "SecurityAudit") for role in core.values()}
+    assert len(core) == 8 and granted == expected
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_platform_team_has_no_permission_set_on_project_accounts(plans, env):
+    set_names = {arn: name for name, arn in plans["org"].outputs["permissionSets"].items()}
+    granted = {set_names[a.inputs["permissionSetArn"]] for a in plans[env].of_type(TypeToken.SSO_ACCOUNT_ASSIGNMENT)}
+    assert "SecurityAudit" in granted and "PlatformAdmin" not in granted
