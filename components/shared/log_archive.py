@@ -20,6 +20,8 @@ from components.shared.key import SharedKey, SharedKeyArgs
 from components.shared.policies import log_bucket_statements
 from mlgov.constants import PROJECT
 
+ORGANIZATION_TRAIL = "mlgov-organization-trail"
+
 
 @dataclass(frozen=True)
 class LogArchiveArgs:
@@ -34,6 +36,8 @@ class LogArchiveArgs:
     break_glass_role_name: str
     deploy_role_name: pulumi.Input[str]
     tags: dict[str, str] = field(default_factory=dict)
+    management_provider: aws.Provider | None = None
+    """Provider pinned to the management account; when given, the organization trail is created."""
 
 
 class LogArchive(pulumi.ComponentResource):
@@ -83,5 +87,20 @@ class LogArchive(pulumi.ComponentResource):
             # Object Lock needs versioning on first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.bucket.versioning]),
         )
+        self.trail = None
+        if args.management_provider is not None:
+            self.trail = aws.cloudtrail.Trail(
+                child_name(name, "organization-trail"),
+                name=ORGANIZATION_TRAIL,
+                s3_bucket_name=self.bucket.name,
+                kms_key_id=self.key.arn,
+                is_organization_trail=True,
+                is_multi_region_trail=True,
+                include_global_service_events=True,
+                enable_log_file_validation=True,
+                tags=args.tags,
+                # Organization trails live in the management account; the bucket policy must exist first.
+                opts=pulumi.ResourceOptions(parent=self, provider=args.management_provider, depends_on=[self.bucket.policy, self.object_lock]),
+            )
         self.bucket_name = self.bucket.name
         self.register_outputs({"bucket": self.bucket.name, "keyArn": self.key.arn})

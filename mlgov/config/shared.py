@@ -79,6 +79,9 @@ class LogArchiveSettings(ConfigModel):
     """Object Lock default retention (GOVERNANCE mode) of the organization's log bucket."""
     break_glass_role_name: RoleName = "mlgov-break-glass"
     """Role in the log-archive account that alone may delete logs or change the bucket's lifecycle."""
+    organization_trail: bool = False
+    """Create an organization CloudTrail trail (in the management account) delivering to this bucket.
+    Leave off where Control Tower's landing zone already runs the organization trail."""
 
 
 class SharedStackConfig(ConfigModel):

@@ -10,6 +10,7 @@ account ids arrive through the stack references.
 from __future__ import annotations
 
 import pulumi
+import pulumi_aws as aws
 
 from components.account_provider import account_provider
 from components.baseline.secure_bucket import bucket_name
@@ -77,6 +78,16 @@ class _Environments:
             return value
 
         return self.references[env].require_output("projects").apply(pick)
+
+
+def _management_provider(org: pulumi.StackReference, region: str, tags: dict[str, str]) -> aws.Provider:
+    """The credentials the stack runs with, pinned to the management account (no assume-role)."""
+    return aws.Provider(
+        "provider-management",
+        region=region,
+        allowed_account_ids=[org.require_output("managementAccountId")],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
+    )
 
 
 def build_shared_stack(config: SharedStackConfig) -> None:
@@ -187,6 +198,7 @@ def build_shared_stack(config: SharedStackConfig) -> None:
             break_glass_role_name=config.log_archive.break_glass_role_name,
             deploy_role_name=role_name,
             tags=tags,
+            management_provider=_management_provider(org, region, tags) if config.log_archive.organization_trail else None,
         ),
         opts=opts(CoreAccountRole.LOG_ARCHIVE),
     )
