@@ -17,13 +17,15 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Governed ML environments on AWS: plan offline, prove the guardrails, check drift."""
 
 
 def _register_commands() -> None:
+    # Idempotent: tests build the app more than once in a process.
+    if app.registered_commands:
+        return
     for name in COMMAND_MODULES:
         importlib.import_module(f"mlgov.commands.{name}").register(app)
 
