@@ -18,6 +18,7 @@ from components.identity.access_rules import (
     CORE_ACCOUNT_ACCESS,
     PROJECT_ACCOUNT_ACCESS,
     AccountKind,
+    PermissionSetName,
     PlatformGroup,
     TeamGroup,
     grants_for,
@@ -96,6 +97,20 @@ def assign_groups(
     }
 
 
+def platform_assignments(
+    accounts: dict[str, pulumi.Input[str]],
+    grants: tuple[tuple[PlatformGroup, PermissionSetName], ...],
+    groups: dict[PlatformGroup, str],
+) -> list[Assignment]:
+    """Organization-wide groups on each account (keyed '<account key>-<group>-<permission set>'); unconfigured groups skipped."""
+    return [
+        Assignment(f"{key}-{kebab(group.value)}-{permission_set.value.lower()}", groups[group], permission_set.value, account)
+        for key, account in accounts.items()
+        for group, permission_set in grants
+        if group in groups
+    ]
+
+
 class ProjectAccess(pulumi.ComponentResource):
     def __init__(self, name: str, args: ProjectAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_access:ProjectAccess", name, None, opts)
@@ -104,12 +119,7 @@ class ProjectAccess(pulumi.ComponentResource):
             for grant in grants_for(args.environment)
             if grant.account in args.accounts
         ]
-        assignments += [
-            Assignment(f"{kind.value}-{kebab(group.value)}-{permission_set.value.lower()}", args.platform_groups[group], permission_set.value, account)
-            for kind, account in args.accounts.items()
-            for group, permission_set in PROJECT_ACCOUNT_ACCESS
-            if group in args.platform_groups
-        ]
+        assignments += platform_assignments({kind.value: account for kind, account in args.accounts.items()}, PROJECT_ACCOUNT_ACCESS, args.platform_groups)
         self.assignments = assign_groups(self, name, assignments, args.instance_arn, args.identity_store_id, args.permission_set_arns)
         self.register_outputs({"assignments": sorted(self.assignments)})
 
@@ -130,11 +140,6 @@ class CoreAccountAccess(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CoreAccountAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:core_account_access:CoreAccountAccess", name, None, opts)
-        assignments = [
-            Assignment(f"{role}-{kebab(group.value)}-{permission_set.value.lower()}", args.platform_groups[group], permission_set.value, account)
-            for role, account in args.accounts.items()
-            for group, permission_set in CORE_ACCOUNT_ACCESS
-            if group in args.platform_groups
-        ]
+        assignments = platform_assignments(args.accounts, CORE_ACCOUNT_ACCESS, args.platform_groups)
         self.assignments = assign_groups(self, name, assignments, args.instance_arn, args.identity_store_id, args.permission_set_arns)
         self.register_outputs({"assignments": sorted(self.assignments)})
