@@ -34,7 +34,6 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +42,8 @@ import jsonschema
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from mlgov.engine.model import Violation
 
 LEVELS = {
     analyzer_pb2.ADVISORY: "advisory",
@@ -54,14 +55,6 @@ _LEVEL_VALUES = {v: k for k, v in LEVELS.items()}
 PROVIDER_PREFIX = "pulumi:providers:"
 STACK_TYPE = "pulumi:pulumi:Stack"
 START_TIMEOUT_S = 30.0
-
-
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    level: str  # "advisory" | "mandatory" | "remediate"
-    urn: str
-    message: str
 
 
 class PolicyConfigError(Exception):

@@ -111,12 +111,19 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
     return issues
 
 
-def account_emails(raw: dict[str, Any], key: str, default_for) -> Iterator[tuple[str, str]]:
-    """(key path, email) for every account entry under ``key``; ``default_for(entry)`` fills gaps."""
-    for index, entry in _entries(raw, key):
-        email = entry.get("email") or default_for(entry)
+def _core_account_emails(raw: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(key path, email, set explicitly?) per core account; the template fills the gaps."""
+    organization = raw.get("organization")
+    template = organization.get("accountEmailTemplate") if isinstance(organization, dict) else None
+    if not (isinstance(template, str) and "{account}" in template):
+        template = "aws+{account}@example.com"
+    emails = []
+    for index, entry in _entries(raw, "coreAccounts"):
+        explicit = entry.get("email")
+        email = explicit or template.replace("{account}", str(entry.get("role")))
         if isinstance(email, str):
-            yield f"{NS}{key}[{index}].email", email
+            emails.append((f"{NS}coreAccounts[{index}].email", email, bool(explicit)))
+    return emails
 
 
 def check_unique_emails(emails: Iterable[tuple[str, str]]) -> list[ConfigIssue]:
@@ -130,17 +137,6 @@ def check_unique_emails(emails: Iterable[tuple[str, str]]) -> list[ConfigIssue]:
         else:
             first_seen[normalised] = path
     return issues
-
-
-def _email_template(raw: dict[str, Any]) -> str:
-    organization = raw.get("organization")
-    template = organization.get("accountEmailTemplate") if isinstance(organization, dict) else None
-    return template if isinstance(template, str) and "{account}" in template else "aws+{account}@example.com"
-
-
-def core_account_emails(raw: dict[str, Any]) -> list[tuple[str, str]]:
-    template = _email_template(raw)
-    return list(account_emails(raw, "coreAccounts", lambda entry: template.replace("{account}", str(entry.get("role")))))
 
 
 def check_core_accounts(raw: dict[str, Any]) -> list[ConfigIssue]:
@@ -166,20 +162,14 @@ def check_core_accounts(raw: dict[str, Any]) -> list[ConfigIssue]:
         missing = [role.value for role in CoreAccountRole if roles[role.value] == 0]
         if missing:
             issues.append(ConfigIssue(key, f"lacks the core account roles {', '.join(missing)}", "add one entry per missing role, e.g. {role: log-archive, name: Log Archive, ou: Security}"))
-    emails = core_account_emails(raw)
-    for path, email in emails:
-        problem = email_problem(email)
-        if problem and path.rsplit(".", 1)[0] and not _explicit_email(raw, path):
+    emails = _core_account_emails(raw)
+    for path, email, explicit in emails:
+        # Explicit emails are format-checked by the model; only template-made ones are checked here.
+        problem = None if explicit else email_problem(email)
+        if problem:
             issues.append(ConfigIssue(path, f"the address made from organization.accountEmailTemplate {problem}", "shorten the template or set 'email' on this account", email))
-    issues += check_unique_emails(emails)
+    issues += check_unique_emails((path, email) for path, email, _ in emails)
     return issues
-
-
-def _explicit_email(raw: dict[str, Any], path: str) -> bool:
-    # Explicit emails are format-checked by the model; only template-made ones are checked here.
-    index = int(path.split("[")[1].split("]")[0])
-    entries = raw.get("coreAccounts") or []
-    return bool(entries[index].get("email"))
 
 
 def check_regions(raw: dict[str, Any]) -> list[ConfigIssue]:

@@ -14,8 +14,7 @@ from typing import Any
 
 import yaml
 
-from mlgov.config import load_stack_file
-from mlgov.config.loader import read_stack_config, stack_file
+from mlgov.config.loader import namespace_values, parse_settings, read_stack_config, stack_file
 from mlgov.constants import PROJECT
 from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.model import Plan, PlannedResource, StackPlan, Violation
@@ -57,12 +56,12 @@ def plan_stacks(
     stacks_dir = stacks_dir or project.stacks_dir
     wanted = list(stacks) if stacks else available_stacks(stacks_dir)
     order = _with_dependencies(wanted, stacks_dir, project)
+    configs = {name: project.stack_config(stacks_dir, name) for name in order}
     kinds = {name: project.stack_kind(stacks_dir, name) for name in order}
-    organization = FakeOrganization(project.name, _region(stacks_dir, order))
+    organization = FakeOrganization(project.name, _region(configs))
     outputs: dict[str, dict[str, Any]] = {}
     planned: list[StackPlan] = []
-    for name in order:
-        config = read_stack_config(stack_file(stacks_dir, name))
+    for name, config in configs.items():
         try:
             plan = run_program(project_dir, stacks_dir, project.name, name, kinds[name], config, organization, outputs)
         except (ProgramError, MissingStackReference) as error:
@@ -118,11 +117,19 @@ class ProjectFile:
     def referenced_stacks(self, stacks_dir: Path, stack: str) -> list[str]:
         return self._settings(stacks_dir, stack).referenced_stacks() if self.is_mlgov else []
 
+    def stack_config(self, stacks_dir: Path, stack: str) -> dict[str, Any]:
+        """The stack file's ``config:`` map, read once per plan."""
+        key = ("config", stacks_dir, stack)
+        if key not in self._loaded:
+            self._loaded[key] = read_stack_config(stack_file(stacks_dir, stack))
+        return self._loaded[key]
+
     def _settings(self, stacks_dir: Path, stack: str):
         # Validated once per plan: both questions above are asked for every stack.
-        key = (stacks_dir, stack)
+        key = ("settings", stacks_dir, stack)
         if key not in self._loaded:
-            self._loaded[key] = load_stack_file(stacks_dir, stack)
+            config = self.stack_config(stacks_dir, stack)
+            self._loaded[key] = parse_settings(stack, namespace_values(config), str(stack_file(stacks_dir, stack)), stacks_dir)
         return self._loaded[key]
 
 
@@ -146,9 +153,10 @@ def _with_dependencies(wanted: list[str], stacks_dir: Path, project: ProjectFile
     return order
 
 
-def _region(stacks_dir: Path, order: list[str]) -> str:
-    for name in order:
-        region = read_stack_config(stack_file(stacks_dir, name)).get("aws:region")
+def _region(configs: dict[str, dict[str, Any]]) -> str:
+    """The first stack's ``aws:region``: every fake ARN of the run uses it."""
+    for config in configs.values():
+        region = config.get("aws:region")
         if isinstance(region, str):
             return region
     return DEFAULT_REGION
@@ -158,7 +166,7 @@ def _check(policy_pack: Path, project: str, plan: StackPlan, config: dict[str, A
     from mlgov.policy_runner import PolicyConfigError, run_policy_pack
 
     try:
-        found = run_policy_pack(
+        return run_policy_pack(
             policy_pack,
             [resource.to_dict() for resource in plan.resources],
             project=project,
@@ -168,7 +176,6 @@ def _check(policy_pack: Path, project: str, plan: StackPlan, config: dict[str, A
         )
     except PolicyConfigError as error:
         raise PlanError(f"policy config: {error}") from None
-    return [Violation(v.policy, v.level, v.urn, v.message) for v in found]
 
 
 __all__ = ["Plan", "PlanError", "PlannedResource", "StackPlan", "Violation", "available_stacks", "plan_stacks", "PROJECT_DIR"]

@@ -92,6 +92,11 @@ def _missing_core_role(doc):
     del accounts(doc)[-1]
 
 
+def _template_too_long(doc):
+    # "security-read-only" (index 2) makes the longest address; break-glass has its own email.
+    doc["config"]["mlgov:organization"]["accountEmailTemplate"] = "aws+{account}@" + "m" * 36 + ".example.com"
+
+
 def _template_without_placeholder(doc):
     doc["config"]["mlgov:organization"]["accountEmailTemplate"] = "aws@example.com"
 
@@ -120,6 +125,7 @@ CASES = [
     (_dup_email, "mlgov:coreAccounts[1].email", "already used"),
     (_bad_email, "mlgov:coreAccounts[0].email", "not a valid email"),
     (_long_email, "mlgov:coreAccounts[0].email", "6-64"),
+    (_template_too_long, "mlgov:coreAccounts[2].email", "made from organization.accountEmailTemplate"),
     (_unknown_ou, "mlgov:coreAccounts[2].ou", "does not exist"),
     (_six_deep, "mlgov:organizationalUnits[13].parent", "6 levels below the root"),
     (_long_account_name, "mlgov:coreAccounts[0].name", "1-50"),
