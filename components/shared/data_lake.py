@@ -27,8 +27,8 @@ class DataLakeArgs:
     account_id: pulumi.Input[str]
     """The data-lake core account."""
     region: str
-    bucket_prefix: str
-    """Name prefix of every data-lake bucket (the org's dataLakeBucketPrefix, with its trailing '-')."""
+    bucket_prefix: pulumi.Input[str]
+    """Name prefix of every data-lake bucket: the org stack's dataLakeBucketPrefix, which the sandbox guardrail denies."""
     zones: tuple[str, ...]
     """Zone names, one bucket each."""
     readable_zone: str
@@ -47,7 +47,11 @@ class DataLake(pulumi.ComponentResource):
         super().__init__("mlgov:data_lake:DataLake", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         readers = tuple(args.reader_account_ids.values())
-        names = {zone: data_lake_bucket(args.bucket_prefix, zone, args.account_id) for zone in (*args.zones, FEATURE_STORE)}
+        prefix = pulumi.Output.from_input(args.bucket_prefix)
+        names = {
+            zone: prefix.apply(lambda value, zone=zone: data_lake_bucket(value, zone, args.account_id))
+            for zone in (*args.zones, FEATURE_STORE)
+        }
         readable = bucket_arn(names[args.readable_zone])
         decrypt_for_readers = (
             {

@@ -104,8 +104,9 @@ RoleName = pattern_field(
     "use a name such as 'OrganizationAccountAccessRole'",
 )
 TagKey = pattern_field(
-    r"^[\w.:/=+@ -]{1,128}$",
-    "is not a valid cost-allocation tag key (1-128 characters, not starting with 'aws:')",
+    # No spaces: the key becomes part of an SCP condition key (aws:RequestTag/<key>), as the guardrail settings require.
+    r"^[\w.:/=+@-]{1,128}$",
+    "is not a valid cost-allocation tag key (1-128 of letters, digits and _.:/=+@-, not starting with 'aws:')",
     "use a key such as 'mlgov:cost-center'",
     also=lambda value: not value.lower().startswith("aws:"),
 )

@@ -25,7 +25,7 @@ from mlgov.config.references import (
     check_ou_tree,
     check_regions,
 )
-from mlgov.constants import CONFIG_NAMESPACE, StackKind
+from mlgov.constants import CONFIG_NAMESPACE, ENVIRONMENT_OU, Environment, StackKind
 
 StackSettings = Union[OrgStackConfig, EnvironmentStackConfig, SharedStackConfig]
 
@@ -40,10 +40,22 @@ _MODELS: dict[str, type] = {
 }
 
 
-def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
+def _buildable_guardrails(raw: dict[str, Any]) -> list[str]:
+    """Guardrail keys the catalogue builds for these settings: what an attachment override may name."""
     from mlgov.guardrails import guardrail_keys
+    from mlgov.guardrails.catalogue import INSTANCE_TYPES_KEY_PREFIX, instance_types_key
 
-    return check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, guardrail_keys())
+    keys = [key for key in guardrail_keys() if not key.startswith(INSTANCE_TYPES_KEY_PREFIX)]
+    instance_types = raw.get("sagemakerInstanceTypes")
+    if isinstance(instance_types, dict):
+        keys += [instance_types_key(ENVIRONMENT_OU[Environment(env)]) for env in instance_types if env in set(Environment)]
+    if raw.get("networkIsolationEnvironments") == []:
+        keys.remove("sagemaker-require-network-isolation")
+    return keys
+
+
+def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
+    return check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, _buildable_guardrails(raw))
 
 
 _RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {

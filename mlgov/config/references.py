@@ -192,7 +192,7 @@ def check_guardrail_targets(raw: dict[str, Any], known_policies: Iterable[str]) 
     for policy, targets in attachments.items():
         path = f"{NS}guardrailAttachments.{policy}"
         if policy not in known:
-            issues.append(ConfigIssue(path, "is not a guardrail of the catalogue", f"use one of: {', '.join(known)}", policy))
+            issues.append(ConfigIssue(path, "is not a guardrail the catalogue builds with these settings", f"use one of: {', '.join(known)}", policy))
         for index, target in enumerate(targets if isinstance(targets, list) else []):
             if not _known_target(str(target), parents):
                 issues.append(_unknown_ou_issue(f"{path}[{index}]", target, parents))

@@ -51,11 +51,6 @@ CodeArtifactDomain = pattern_field(
 CodeArtifactRepository = pattern_field(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$", "is not a CodeArtifact repository name (2-100 letters, digits, '.', '_', '-')", "use a name such as 'approved-python'"
 )
-BucketPrefix = pattern_field(
-    r"^[a-z0-9][a-z0-9-]{2,30}-$",
-    "is not a bucket name prefix (3-31 lower-case letters, digits and '-', ending in '-')",
-    "use the org stack's dataLakeBucketPrefix, such as 'examplecorp-datalake-'",
-)
 
 
 class CodeArtifactSettings(ConfigModel):
@@ -96,9 +91,6 @@ class SharedStackConfig(ConfigModel):
     """Project catalogue, relative to the stack files' folder (the one the environment stacks read)."""
     cost_center: str = Field(min_length=1, max_length=64)
     """Cost centre of the platform team (tag mlgov:cost-center on every shared resource)."""
-    data_lake_bucket_prefix: BucketPrefix = "mlgov-datalake-"
-    """Name prefix of the data-lake buckets; keep it equal to the org stack's
-    organization.dataLakeBucketPrefix, which the sandbox guardrail denies."""
     data_lake_zones: list[ZoneName] = Field(default_factory=lambda: list(DEFAULT_ZONES), min_length=1)
     """Data-lake zones, one bucket each; must include 'curated' (readable by project dev accounts)."""
     code_artifact: CodeArtifactSettings = Field(default_factory=CodeArtifactSettings)

@@ -176,7 +176,7 @@ def build_shared_stack(config: SharedStackConfig) -> None:
         DataLakeArgs(
             account_id=account_ids[CoreAccountRole.DATA_LAKE],
             region=region,
-            bucket_prefix=config.data_lake_bucket_prefix,
+            bucket_prefix=org.require_output("dataLakeBucketPrefix"),
             zones=tuple(config.data_lake_zones),
             readable_zone=CURATED_ZONE,
             reader_account_ids={project.name: envs.account(Environment.DEV, project.name) for project in dev_projects},

@@ -117,6 +117,15 @@ def _unknown_guardrail(doc):
     doc["config"]["mlgov:guardrailAttachments"] = {"deny-everything": ["Sandbox"]}
 
 
+def _instance_types_for_an_ou_without_them(doc):
+    # The catalogue knows the key, but builds it only for OUs that have instance types configured.
+    doc["config"]["mlgov:guardrailAttachments"] = {"sagemaker-instance-types-security": ["Security"]}
+
+
+def _tag_key_with_a_space(doc):
+    doc["config"]["mlgov:organization"]["costAllocationTags"] = ["cost center"]
+
+
 def _bad_role_name(doc):
     doc["config"]["mlgov:organization"]["accountAccessRoleName"] = "Org Access Role!"
 
@@ -142,6 +151,8 @@ CASES = [
     (_bad_stack_kind, "mlgov:kind", "stack kind"),
     (_guardrail_to_unknown_ou, "mlgov:guardrailAttachments.deny-sagemaker-endpoints[1]", "does not exist"),
     (_unknown_guardrail, "mlgov:guardrailAttachments.deny-everything", "not a guardrail"),
+    (_instance_types_for_an_ou_without_them, "mlgov:guardrailAttachments.sagemaker-instance-types-security", "not a guardrail"),
+    (_tag_key_with_a_space, "mlgov:organization.costAllocationTags[0]", "tag key"),
     (_bad_role_name, "mlgov:organization.accountAccessRoleName", "IAM role name"),
 ]
 

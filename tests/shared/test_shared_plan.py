@@ -181,12 +181,10 @@ def test_curated_zone_readable_by_dev_accounts_only(plans, shared):
     assert sorted(settings.inputs["admins"]) == sorted([f"arn:aws:iam::{lake}:role/mlgov-datalake-admin", f"arn:aws:iam::{lake}:role/OrganizationAccountAccessRole"])
 
 
-def test_data_lake_buckets_use_the_org_prefix(repo):
-    import yaml
-
-    org = yaml.safe_load((repo / "stacks/Pulumi.org.yaml").read_text())["config"]["mlgov:organization"]["dataLakeBucketPrefix"]
-    shared = yaml.safe_load((repo / "stacks/Pulumi.shared.yaml").read_text())["config"]["mlgov:dataLakeBucketPrefix"]
-    assert org == shared
+def test_data_lake_buckets_use_the_org_prefix(plans):
+    prefix = plans["org"].outputs["dataLakeBucketPrefix"]
+    buckets = [b.inputs["bucket"] for b in plans["shared"].of_type(TypeToken.S3_BUCKET) if "mlgov:purpose" in b.inputs.get("tags", {}) and b.inputs["tags"]["mlgov:purpose"].startswith(("data-lake", "feature-store"))]
+    assert len(buckets) == 4 and all(bucket.startswith(prefix) for bucket in buckets)
 
 
 # ---- log archive ---------------------------------------------------------------------------------
