@@ -13,7 +13,6 @@ Absolute seconds depend on the machine; the ratios are what to compare across ch
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable
 
@@ -48,7 +47,7 @@ def main() -> None:
     print(f"all, with the pack  {checked_seconds:7.2f} s   {1000 * checked_seconds / resources:6.2f} ms/resource")
     print(f"ratio pack / no pack        {checked_seconds / bare_seconds:5.2f}")
     print(f"ratio all stacks / org only {bare_seconds / org_seconds:5.2f}")
-    print(f"pack share of the run       {statistics.fmean([1 - bare_seconds / checked_seconds]):5.0%}")
+    print(f"pack share of the run       {1 - bare_seconds / checked_seconds:5.0%}")
 
 
 if __name__ == "__main__":

@@ -38,3 +38,31 @@ def write_output(text: str, output: Path | None) -> None:
         typer.echo(text)
     else:
         output.write_text(text + "\n")
+
+
+def _stack_from_document(document: Any, stack: str, source: str) -> dict[str, Any]:
+    if isinstance(document, dict) and isinstance(document.get("resources"), list) and "stacks" not in document:
+        document = {"stacks": [document]}  # a single stack's plan
+    if not isinstance(document, dict) or not isinstance(document.get("stacks"), list):
+        fail(f'{source}: expected a JSON object with a "stacks" list. Fix: write it with `mlgov plan {stack} --format json --output FILE`')
+    names = [str(entry.get("name")) for entry in document["stacks"] if isinstance(entry, dict)]
+    for entry in document["stacks"]:
+        if isinstance(entry, dict) and entry.get("name") == stack:
+            if not isinstance(entry.get("resources"), list):
+                fail(f'{source}: stack {stack!r} has no "resources" list. Fix: regenerate the plan with `mlgov plan --format json`')
+            return entry
+    fail(f"{source}: no stack {stack!r} in the plan (stacks: {', '.join(names) or 'none'}). Fix: pass --stack with one of them, or plan that stack")
+
+
+def load_plan_stack(stack: str, plan_file: Path | None) -> dict[str, Any]:
+    """The stack's plan as a dict: from ``plan_file`` or planned now (offline)."""
+    if plan_file is not None:
+        return _stack_from_document(read_json_file(plan_file, "--plan-file"), stack, f"--plan-file {plan_file}")
+    # Imported here: the Pulumi runtime is heavy and only needed when planning now.
+    from mlgov.config import ConfigError
+    from mlgov.engine import PlanError, plan_stacks
+
+    try:
+        return plan_stacks([stack]).stacks[0].to_dict()
+    except (ConfigError, PlanError) as error:
+        fail(str(error))

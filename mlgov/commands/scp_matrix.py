@@ -6,51 +6,19 @@ any differs, 2 on bad input (unreadable plan, unknown stack, malformed scenarios
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
+
+from mlgov.commands.common import fail, load_plan_stack
 
 
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
-def _stack_from_plan(plan: Any, stack: str) -> dict[str, Any]:
-    if hasattr(plan, "to_dict"):
-        plan = plan.to_dict()
-    if not isinstance(plan, dict) or not isinstance(plan.get("stacks"), list):
-        raise ValueError('the plan must be a JSON object with a "stacks" list (mlgov plan --format json)')
-    names = []
-    for entry in plan["stacks"]:
-        if isinstance(entry, dict):
-            names.append(str(entry.get("name")))
-            if entry.get("name") == stack:
-                return entry
-    raise ValueError(f"stack {stack!r} is not in the plan (stacks: {', '.join(names) or 'none'})")
-
-
-def load_plan_stack(stack: str, plan_file: Path | None) -> dict[str, Any]:
-    if plan_file is not None:
-        try:
-            plan = json.loads(plan_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ValueError(f"cannot read plan file {plan_file}: {exc.strerror or exc}") from exc
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"plan file {plan_file} is not JSON: {exc}") from exc
-        return _stack_from_plan(plan, stack)
-    from mlgov.engine import plan_stacks  # heavy (Pulumi runtime): only when planning here
-
-    return _stack_from_plan(plan_stacks([stack]), stack)
 
 
 def scp_matrix(
@@ -68,14 +36,11 @@ def scp_matrix(
     from mlgov.scp.scenarios import ScenarioError, load_catalogue
     from mlgov.scp.evaluator import PolicyError
 
+    plan_stack = load_plan_stack(stack, plan_file)
     try:
-        catalogue = load_catalogue(scenarios)
-        plan_stack = load_plan_stack(stack, plan_file)
-        matrix = build_matrix(plan_stack, catalogue)
+        matrix = build_matrix(plan_stack, load_catalogue(scenarios))
     except (ScenarioError, PlanShapeError, PolicyError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    except Exception as exc:  # planning failed (bad config, program error): say so, no traceback
-        raise _fail(f"could not plan stack {stack!r}: {type(exc).__name__}: {exc}") from None
+        fail(str(exc))
     typer.echo(RENDERERS[output_format.value](matrix), nl=False)
     if not matrix.ok:
         for cell in matrix.mismatches:

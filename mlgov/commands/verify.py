@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from mlgov.commands import common
-from mlgov.commands.common import ExitCode, read_json_file
+from mlgov.commands.common import ExitCode, load_plan_stack
 from mlgov.constants import TypeToken
 
 
@@ -42,33 +42,6 @@ _CLIENT_ERROR_FIXES = {
     "ExpiredToken": "the session token has expired. Fix: refresh the credentials (aws sso login) and run again",
     "TooManyRequestsException": "AWS throttled the requests. Fix: wait a minute and run again",
 }
-
-
-def _stack_from_document(document: Any, stack: str, source: str) -> dict[str, Any]:
-    if isinstance(document, dict) and isinstance(document.get("resources"), list) and "stacks" not in document:
-        document = {"stacks": [document]}  # a single stack's plan
-    if not isinstance(document, dict) or not isinstance(document.get("stacks"), list):
-        fail(f'{source}: expected a JSON object with a "stacks" list. Fix: write it with `mlgov plan {stack} --format json --output FILE`')
-    names = [str(entry.get("name")) for entry in document["stacks"] if isinstance(entry, dict)]
-    for entry in document["stacks"]:
-        if isinstance(entry, dict) and entry.get("name") == stack:
-            if not isinstance(entry.get("resources"), list):
-                fail(f'{source}: stack {stack!r} has no "resources" list. Fix: regenerate the plan with `mlgov plan --format json`')
-            return entry
-    fail(f"{source}: no stack {stack!r} in the plan (stacks: {', '.join(names) or 'none'}). Fix: pass --stack with one of them, or plan that stack")
-
-
-def load_stack(stack: str, plan_file: Path | None) -> dict[str, Any]:
-    """The stack's plan as a dict: from ``plan_file`` or planned now (offline)."""
-    if plan_file is not None:
-        return _stack_from_document(read_json_file(plan_file, "--plan-file"), stack, f"--plan-file {plan_file}")
-    from mlgov.config import ConfigError
-    from mlgov.engine import PlanError, plan_stacks
-
-    try:
-        return plan_stacks([stack]).stacks[0].to_dict()
-    except (ConfigError, PlanError) as error:
-        fail(str(error))
 
 
 def _planned_settings(stack: dict[str, Any]) -> tuple[list[str] | None, str | None, list[str]]:
@@ -154,7 +127,7 @@ def verify(
     from mlgov.drift.compare import compare_report
     from mlgov.engine.org_view import OrgView
 
-    planned_stack = load_stack(stack, plan_file)
+    planned_stack = load_plan_stack(stack, plan_file)
     kind = planned_stack.get("kind")
     if kind not in (None, "org"):
         fail(f"stack {stack!r} is of kind {kind!r}; verify compares the organization. Fix: pass --stack with the org stack")

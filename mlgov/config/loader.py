@@ -183,8 +183,12 @@ def namespace_values(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_stack_file(stacks_dir: Path, stack: str) -> StackSettings:
-    path = stack_file(stacks_dir, stack)
-    return parse_settings(stack, namespace_values(read_stack_config(path)), str(path), stacks_dir)
+    return settings_from_config(stacks_dir, stack, read_stack_config(stack_file(stacks_dir, stack)))
+
+
+def settings_from_config(stacks_dir: Path, stack: str, config: dict[str, Any]) -> StackSettings:
+    """Validate a stack file's ``config:`` map that was already read."""
+    return parse_settings(stack, namespace_values(config), str(stack_file(stacks_dir, stack)), stacks_dir)
 
 
 def load_from_pulumi() -> StackSettings:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mlgov.config.loader import namespace_values, parse_settings, read_stack_config, stack_file
+from mlgov.config.loader import read_stack_config, settings_from_config, stack_file
 from mlgov.constants import PROJECT
 from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.model import Plan, PlannedResource, StackPlan, Violation
@@ -128,8 +128,7 @@ class ProjectFile:
         # Validated once per plan: both questions above are asked for every stack.
         key = ("settings", stacks_dir, stack)
         if key not in self._loaded:
-            config = self.stack_config(stacks_dir, stack)
-            self._loaded[key] = parse_settings(stack, namespace_values(config), str(stack_file(stacks_dir, stack)), stacks_dir)
+            self._loaded[key] = settings_from_config(stacks_dir, stack, self.stack_config(stacks_dir, stack))
         return self._loaded[key]
 
 

@@ -92,7 +92,6 @@ class RecordingMonitor(MockMonitor):
         self.stack = stack
         self.records: list[PlannedResource] = []
         self.stack_outputs: dict[str, Any] = {}
-        self.pending_urn = ""
         self._qualified_types: dict[str, str] = {}
         self._providers: dict[str, PlannedResource] = {}
         self._default_providers: dict[str, str] = {}

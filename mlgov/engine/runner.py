@@ -14,6 +14,7 @@ import contextvars
 import json
 import runpy
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,14 @@ from mlgov.config.loader import STACK_CONFIG_DIR
 from mlgov.constants import PROJECT
 from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.model import StackPlan
-from mlgov.engine.monitor import PlanMocks, RecordingMonitor
+from mlgov.engine.monitor import MissingStackReference, PlanMocks, RecordingMonitor
+
+
+def _describe(error: Exception) -> str:
+    """The error and where it was raised, as `pulumi preview` shows a program failure."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    return f"the program failed: {type(error).__name__}: {error}{where}"
 
 
 class ProgramError(Exception):
@@ -120,6 +128,10 @@ def _run(program, project, project_dir, stack, kind, config, organization, refer
         loop.run_until_complete(run_in_stack(program))
     except pulumi.RunError as error:
         raise ProgramError(str(error)) from None
+    except MissingStackReference:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of the user's program is reported, not dumped
+        raise ProgramError(_describe(error)) from error
     finally:
         loop.close()
         asyncio.set_event_loop(None)

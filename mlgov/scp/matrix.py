@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from mlgov.constants import ROOT, TypeToken
@@ -288,7 +288,3 @@ def to_text(matrix: Matrix, console: Any = None) -> str:
 
 
 RENDERERS = {"text": to_text, "json": to_json, "markdown": to_markdown}
-
-
-def matrix_as_dicts(matrix: Matrix) -> list[dict[str, Any]]:
-    return [{**asdict(c.decision), "scenario": c.scenario, "ou": c.ou, "expected": c.expected} for c in matrix.cells]

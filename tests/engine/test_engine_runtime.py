@@ -7,9 +7,9 @@ import pulumi_aws as aws
 import pytest
 
 from mlgov.constants import TypeToken
-from mlgov.engine.fakes import FakeOrganization, UnknownInvokeError
+from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.monitor import MissingStackReference
-from mlgov.engine.runner import run_under_monitor
+from mlgov.engine.runner import ProgramError, run_under_monitor
 
 ORG = FakeOrganization("mlgov", "eu-west-1")
 
@@ -30,10 +30,18 @@ def test_an_unknown_data_source_fails_loudly():
     def program():
         aws.ec2.get_vpc(default=True)
 
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ProgramError) as error:
         run_under_monitor(program, stack="t", organization=ORG)
     assert "aws:ec2/getVpc:getVpc" in str(error.value)
-    assert isinstance(UnknownInvokeError("x"), Exception)
+    assert "UnknownInvokeError" in str(error.value) and "mlgov.constants.InvokeToken" in str(error.value)
+
+
+def test_a_failing_program_is_a_plan_error_not_a_traceback():
+    def program():
+        {}["missing"]
+
+    with pytest.raises(ProgramError, match=r"KeyError: 'missing' \(at .*test_engine_runtime.py:\d+\)"):
+        run_under_monitor(program, stack="t", organization=ORG)
 
 
 def test_stack_references_resolve_to_earlier_outputs():

@@ -105,9 +105,9 @@ def test_cli_exit_codes(tmp_path, catalogue_plan):
     assert bad.exit_code == 1
 
     missing = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(tmp_path / "nope.json")])
-    assert missing.exit_code == 2 and "cannot read plan file" in missing.output
+    assert missing.exit_code == 2 and "no such file" in missing.output
     (tmp_path / "junk.json").write_text("{")
     junk = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(tmp_path / "junk.json")])
     assert junk.exit_code == 2 and "Traceback" not in junk.output
     other = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(plan), "--stack", "prod"])
-    assert other.exit_code == 2 and "not in the plan" in other.output
+    assert other.exit_code == 2 and "no stack" in other.output and "in the plan" in other.output
