@@ -116,12 +116,6 @@ STANDARD_OU_TREE: tuple[tuple[str, str], ...] = (
     (OuName.DEPLOYMENTS_PROD, OuName.DEPLOYMENTS),
 )
 
-WORKLOAD_STAGE_OUS: tuple[str, ...] = (
-    OuName.WORKLOADS_DEV,
-    OuName.WORKLOADS_PREPROD,
-    OuName.WORKLOADS_PROD,
-)
-
 
 class ControlIdentifier(StrEnum):
     """Control Tower detective controls (FACTS.md); the region is filled in per deployment."""
@@ -189,18 +183,6 @@ class CoreAccountRole(StrEnum):
     TEAM_SHARED_SERVICES = "team-shared-services"
     DATA_LAKE = "data-lake"
 
-
-# Where each core account belongs, as the seed post places them.
-CORE_ACCOUNT_OU: dict[CoreAccountRole, str] = {
-    CoreAccountRole.LOG_ARCHIVE: OuName.SECURITY,
-    CoreAccountRole.SECURITY_TOOLING: OuName.SECURITY,
-    CoreAccountRole.SECURITY_READ_ONLY: OuName.SECURITY,
-    CoreAccountRole.BREAK_GLASS: OuName.SECURITY,
-    CoreAccountRole.NETWORK: OuName.INFRASTRUCTURE,
-    CoreAccountRole.SHARED_SERVICES: OuName.INFRASTRUCTURE,
-    CoreAccountRole.TEAM_SHARED_SERVICES: OuName.WORKLOADS,
-    CoreAccountRole.DATA_LAKE: OuName.WORKLOADS,
-}
 
 # AWS service principals the organization trusts (Control Tower, Identity Center, Config, CloudTrail ...).
 SERVICE_ACCESS_PRINCIPALS: tuple[str, ...] = (

@@ -84,6 +84,11 @@ class DataLakeRead:
     """The data-lake account, owner of the bucket's KMS key."""
 
 
+def execution_role_name(project: str) -> str:
+    """The project's Studio and job execution role; deploy roles may pass it, nothing else."""
+    return f"mlgov-{project}-sagemaker-execution"
+
+
 def profile_name(user: str) -> str:
     """SageMaker profile names allow letters, digits and dashes only; the ABAC tag keeps the exact user name."""
     name = kebab(user)
@@ -255,7 +260,7 @@ class StudioDomain(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.execution_role = aws.iam.Role(
             child_name(name, "execution-role"),
-            name=f"mlgov-{args.project}-sagemaker-execution",
+            name=execution_role_name(args.project),
             description=f"SageMaker Studio and jobs of project {args.project}",
             assume_role_policy=service_trust("sagemaker.amazonaws.com", args.account_id),
             tags=args.tags,

@@ -22,6 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.baseline._policy import account_root, document, role_arn, service_trust
+from components.baseline.studio import execution_role_name
 from components.naming import child_name
 from mlgov.constants import DEPLOY_ROLE_PREFIX, GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX
 
@@ -122,7 +123,7 @@ def deploy_policy(args: PipelineRolesArgs) -> pulumi.Output[str]:
             "Sid": "PassOnlyTheProjectExecutionRole",
             "Effect": "Allow",
             "Action": "iam:PassRole",
-            "Resource": role_arn(account, f"mlgov-{args.project}-sagemaker-execution"),
+            "Resource": role_arn(account, execution_role_name(args.project)),
             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
         },
     )

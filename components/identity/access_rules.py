@@ -29,12 +29,6 @@ class PermissionSetName(StrEnum):
     SECURITY_AUDIT = "SecurityAudit"
 
 
-# Permission sets that can change anything; never assigned in preprod or prod.
-WRITE_PERMISSION_SETS: frozenset[PermissionSetName] = frozenset(
-    {PermissionSetName.DATA_SCIENTIST, PermissionSetName.ML_ENGINEER, PermissionSetName.PLATFORM_ADMIN}
-)
-
-
 class TeamGroup(StrEnum):
     """A project's Identity Center groups, named as the project catalogue's ``groups`` keys."""
 

@@ -71,8 +71,6 @@ def _pydantic_issues(error: ValidationError, prefix: str = NS) -> list[ConfigIss
         path = prefix + _format_loc(detail["loc"])
         fix = (detail.get("ctx") or {}).get("fix") or _generic_fix(detail)
         problem = detail["msg"]
-        if detail["type"] == "mlgov_invalid":
-            problem = detail["msg"]
         issues.append(ConfigIssue(path, problem, fix, detail.get("input")))
     return issues
 

@@ -22,6 +22,7 @@ from mlgov.config.fields import (
     TagKey,
     invalid,
 )
+from mlgov.environments import RULES
 from mlgov.guardrails.settings import GuardrailSettings
 from mlgov.constants import (
     ENVIRONMENT_OU,
@@ -103,7 +104,7 @@ class IdentityCenterSettings(ConfigModel):
     platform_admins_group: GroupName | None = None
     """Group given PlatformAdmin on the core accounts (never on project accounts)."""
     security_auditors_group: GroupName | None = None
-    """Group given read-only SecurityAudit on every core and project account."""
+    """Group given read-only SecurityAudit on every core account (each environment stack names the group for its project accounts: mlgov:securityAuditorsGroup)."""
 
 
 def _standard_ous() -> list[OrganizationalUnit]:
@@ -119,7 +120,9 @@ class OrgStackConfig(ConfigModel):
     core_accounts: list[CoreAccount]
     sagemaker_instance_types: dict[Environment, list[str]] = {}
     """Allowed SageMaker instance type patterns per environment (e.g. 'ml.m5.*')."""
-    network_isolation_environments: list[Environment] = [Environment.PREPROD, Environment.PROD]
+    network_isolation_environments: list[Environment] = Field(
+        default_factory=lambda: [env for env, rules in RULES.items() if rules.network_isolation]
+    )
     """Environments whose SageMaker jobs must run with network isolation."""
     guardrail_attachments: dict[str, list[str]] = {}
     """Override where a guardrail (by key) is attached: OU names or 'Root'."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from mlgov.constants import GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX, ROOT, OuName
+from mlgov.environments import RULES
 from mlgov.guardrails import actions as A
 from mlgov.guardrails.model import ServiceControlPolicy, Statement
 from mlgov.guardrails.settings import INSTANCE_TYPE_OUS, GuardrailSettings
@@ -36,8 +37,9 @@ STATIC_KEYS: tuple[str, ...] = (
     "protect-pipelines",
 )
 
-ENDPOINT_DENY_TARGETS: tuple[str, ...] = (OuName.SANDBOX.value, OuName.WORKLOADS_DEV.value)
-ENDPOINT_VPC_TARGETS: tuple[str, ...] = (OuName.WORKLOADS_PREPROD.value, OuName.WORKLOADS_PROD.value)
+# Where endpoints are denied or allowed only through the VPC follows the environment rules table.
+ENDPOINT_DENY_TARGETS: tuple[str, ...] = tuple(str(rules.workload_ou) for rules in RULES.values() if not rules.endpoints_allowed)
+ENDPOINT_VPC_TARGETS: tuple[str, ...] = tuple(str(rules.workload_ou) for rules in RULES.values() if rules.endpoints_allowed)
 
 
 def instance_types_key(ou_name: str) -> str:

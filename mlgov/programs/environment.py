@@ -6,6 +6,7 @@ import pulumi
 
 from components.identity.access_rules import AccountKind, PlatformGroup, TeamGroup
 from components.identity.assignments import ProjectAccess, ProjectAccessArgs
+from components.baseline._policy import bucket_arn
 from components.baseline.secure_bucket import data_lake_bucket
 from components.baseline.studio import DataLakeRead
 from components.member_accounts import CreationWaves
@@ -13,6 +14,7 @@ from components.project_account_set import ProjectAccountSet, ProjectAccountSetA
 from mlgov.config.environment import EnvironmentStackConfig, Project
 from mlgov.constants import CURATED_ZONE, CoreAccountRole
 from mlgov.environments import rules_for
+from mlgov.programs.org_outputs import core_account_id
 
 
 def _ou_id(ous: pulumi.Output, name: str) -> pulumi.Output[str]:
@@ -21,9 +23,9 @@ def _ou_id(ous: pulumi.Output, name: str) -> pulumi.Output[str]:
 
 def _curated_zone(org: pulumi.StackReference) -> DataLakeRead:
     """The curated data-lake bucket, named as the shared stack names it, in the data-lake core account."""
-    account_id = org.require_output("accounts").apply(lambda accounts: accounts[CoreAccountRole.DATA_LAKE.value]["id"])
+    account_id = core_account_id(org.require_output("accounts"), CoreAccountRole.DATA_LAKE)
     bucket = org.require_output("dataLakeBucketPrefix").apply(lambda prefix: data_lake_bucket(prefix, CURATED_ZONE, account_id))
-    return DataLakeRead(bucket_arn=pulumi.Output.concat("arn:aws:s3:::", bucket), account_id=account_id)
+    return DataLakeRead(bucket_arn=bucket_arn(bucket), account_id=account_id)
 
 
 def build_environment_stack(config: EnvironmentStackConfig) -> None:

@@ -22,8 +22,8 @@ from components.shared.model_registry import ModelRegistry, ModelRegistryArgs, R
 from components.shared.package_repository import PackageRepository, PackageRepositoryArgs
 from components.shared.studio_catalog import StudioCatalog, StudioCatalogArgs
 from mlgov.config.shared import UPSTREAMS, SharedStackConfig
-from mlgov.constants import CURATED_ZONE
-from mlgov.constants import PROJECT, CoreAccountRole, Environment
+from mlgov.constants import CURATED_ZONE, PROJECT, CoreAccountRole, Environment
+from mlgov.programs.org_outputs import core_account_id
 
 PLATFORM_PROJECT = "platform"
 """Value of mlgov:project on everything the platform team owns."""
@@ -48,15 +48,6 @@ def platform_tags(config: SharedStackConfig) -> dict[str, str]:
         "mlgov:managed-by": "pulumi",
         "mlgov:stack": pulumi.get_stack(),
     }
-
-
-def _core_account(accounts: pulumi.Output, role: CoreAccountRole) -> pulumi.Output[str]:
-    def pick(values: dict) -> str:
-        if role.value not in values:
-            raise MissingProjectAccount(f"the org stack exports no core account '{role.value}'; add it to mlgov:coreAccounts and run the org stack")
-        return values[role.value]["id"]
-
-    return accounts.apply(pick)
 
 
 class _Environments:
@@ -99,7 +90,7 @@ def build_shared_stack(config: SharedStackConfig) -> None:
     role_name = org.require_output("accountAccessRoleName")
     envs = _Environments(config)
 
-    account_ids = {role: _core_account(accounts, role) for role in SHARED_ACCOUNTS}
+    account_ids = {role: core_account_id(accounts, role) for role in SHARED_ACCOUNTS}
     providers = {
         role: account_provider(f"provider-{role.value}", account_ids[role], role_name, region, tags=tags, session_name=f"mlgov-shared-{role.value}")
         for role in SHARED_ACCOUNTS

@@ -43,8 +43,18 @@ def test_policy_passes_iam_validation(policy):
     assert validate_policy(policy.document()) == []
 
 
-def test_render_is_deterministic():
-    assert [p.render() for p in build_catalogue(GuardrailSettings.example())] == [p.render() for p in CATALOGUE]
+def test_render_is_deterministic_across_processes():
+    """Set and dict order can change with the hash seed; the rendered SCPs must not."""
+    import os
+    import subprocess
+    import sys
+
+    script = "from mlgov.guardrails import GuardrailSettings, build_catalogue; print([p.render() for p in build_catalogue(GuardrailSettings.example())])"
+    renders = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert renders == {f"{[p.render() for p in CATALOGUE]}\n"}
 
 
 def test_expected_guardrails_exist():

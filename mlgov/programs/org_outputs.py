@@ -1,0 +1,22 @@
+"""Reading the org stack's outputs from the stacks that reference it."""
+
+from __future__ import annotations
+
+import pulumi
+
+from mlgov.constants import CoreAccountRole
+
+
+class MissingOrgOutput(Exception):
+    """The org stack does not export what this stack needs: it is older than this program, or misconfigured."""
+
+
+def core_account_id(accounts: pulumi.Output, role: CoreAccountRole) -> pulumi.Output[str]:
+    """Id of a core account from the org stack's ``accounts`` output."""
+
+    def pick(values: dict) -> str:
+        if role.value not in values:
+            raise MissingOrgOutput(f"the org stack exports no core account '{role.value}'; add it to mlgov:coreAccounts and run the org stack")
+        return values[role.value]["id"]
+
+    return accounts.apply(pick)
