@@ -115,9 +115,10 @@ def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Pat
     if kind not in _MODELS:
         raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is not a stack kind", f"set it to one of {', '.join(_MODELS)}", kind)])
     issues: list[ConfigIssue] = []
+    projects = None
     # Both read the one project catalogue; the shared stack needs it to know which projects exist.
     if kind in (StackKind.ENVIRONMENT, StackKind.SHARED):
-        raw, issues = _with_projects(raw, stacks_dir or Path("stacks"))
+        projects, issues = _read_projects(raw, stacks_dir or Path("stacks"))
     settings = None
     try:
         settings = _MODELS[kind].model_validate(raw)
@@ -126,29 +127,31 @@ def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Pat
     issues += _RULES[kind](raw)
     if issues:
         raise ConfigError(stack, source, issues)
-    return settings
+    # The catalogue was validated on its own (errors named by file); attach it, do not validate it again.
+    return settings.model_copy(update={"projects": projects}) if projects is not None else settings
 
 
-def _with_projects(raw: dict[str, Any], stacks_dir: Path) -> tuple[dict[str, Any], list[ConfigIssue]]:
+def _read_projects(raw: dict[str, Any], stacks_dir: Path) -> tuple[list | None, list[ConfigIssue]]:
+    """The project catalogue named by ``projectsFile``, validated, or the issues found in it."""
     from mlgov.config.projects import check_projects
 
     name = raw.get("projectsFile", "projects.yaml")
     if "projects" in raw:
-        return raw, [ConfigIssue(NS + "projects", "is read from the project catalogue, not set in the stack file", f"move the projects to {stacks_dir / str(name)}")]
+        return None, [ConfigIssue(NS + "projects", "is read from the project catalogue, not set in the stack file", f"move the projects to {stacks_dir / str(name)}")]
     path = stacks_dir / str(name)
     try:
         document = yaml.safe_load(path.read_text()) or {}
     except FileNotFoundError:
-        return raw, [ConfigIssue(NS + "projectsFile", f"names {path}, which does not exist", "create the project catalogue or fix the file name", name)]
+        return None, [ConfigIssue(NS + "projectsFile", f"names {path}, which does not exist", "create the project catalogue or fix the file name", name)]
     except yaml.YAMLError as error:
-        return raw, [ConfigIssue(f"{path.name}", f"is not valid YAML: {error}", "fix the YAML syntax")]
+        return None, [ConfigIssue(f"{path.name}", f"is not valid YAML: {error}", "fix the YAML syntax")]
     prefix = f"{path.name}: "
     issues = check_projects(document, prefix)
     try:
         catalogue = ProjectCatalogue.model_validate(document)
     except ValidationError as error:
-        return raw, issues + _pydantic_issues(error, prefix)
-    return {**raw, "projects": [project.model_dump(by_alias=True) for project in catalogue.projects]}, issues
+        return None, issues + _pydantic_issues(error, prefix)
+    return catalogue.projects, issues
 
 
 def stack_file(stacks_dir: Path, stack: str) -> Path:
