@@ -34,6 +34,7 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +44,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from mlgov.constants import TypeToken
 from mlgov.engine.model import Violation
 
 LEVELS = {
@@ -52,8 +54,6 @@ LEVELS = {
     analyzer_pb2.REMEDIATE: "remediate",
 }
 _LEVEL_VALUES = {v: k for k, v in LEVELS.items()}
-PROVIDER_PREFIX = "pulumi:providers:"
-STACK_TYPE = "pulumi:pulumi:Stack"
 START_TIMEOUT_S = 30.0
 
 
@@ -75,11 +75,16 @@ class AnalyzerStub(Protocol):
 
 
 # --------------------------------------------------------------------------- config
-def _schema_defaults(info: Any) -> dict[str, dict[str, Any]]:
+def _schema_properties(info: Any) -> dict[str, dict[str, Any]]:
+    """Each policy's config schema properties as JSON (converted once per run)."""
+    return {policy.name: json_format.MessageToDict(policy.configSchema.properties) for policy in info.policies}
+
+
+def _schema_defaults(info: Any, schema_props: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for policy in info.policies:
         entry: dict[str, Any] = {"enforcementLevel": LEVELS[policy.enforcementLevel]}
-        props = json_format.MessageToDict(policy.configSchema.properties)
+        props = schema_props[policy.name]
         entry["properties"] = {k: v["default"] for k, v in props.items() if isinstance(v, dict) and "default" in v}
         result[policy.name] = entry
     return result
@@ -108,7 +113,8 @@ def _normalise_user_config(policy_config: Mapping[str, Any]) -> dict[str, tuple[
 
 def reconcile_config(info: Any, policy_config: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
     """defaults -> pack initial config -> "all" level -> user config, then JSON-schema validation."""
-    result = _schema_defaults(info)
+    schema_props = _schema_properties(info)
+    result = _schema_defaults(info, schema_props)
     # proto3 cannot tell an unset level from ADVISORY (0); like the engine, take it as
     # given, which is why the pack always states the level in its initial config.
     for name, entry in info.initialConfig.items():
@@ -120,14 +126,11 @@ def reconcile_config(info: Any, policy_config: Mapping[str, Any] | None) -> dict
         raise PolicyConfigError(
             f"Policy config names unknown policy {', '.join(repr(u) for u in unknown)}; "
             f"Fix: use one of {', '.join(sorted(result))} (or 'all' for an enforcement level).")
-    all_level = user.get("all", (None, {}))[0]
-    if all_level is not None:
-        for entry in result.values():
-            entry["enforcementLevel"] = all_level
+    _apply(result, "all", user.get("all", (None, {}))[0], {})  # before the per-policy entries
     for name, (level, props) in user.items():
         if name != "all":
             _apply(result, name, level, props)
-    _validate(info, result)
+    _validate(info, schema_props, result)
     return result
 
 
@@ -144,13 +147,13 @@ def _apply(result: dict[str, dict[str, Any]], name: str, level: str | None, prop
     result[name]["properties"].update(props)
 
 
-def _validate(info: Any, config: dict[str, dict[str, Any]]) -> None:
+def _validate(info: Any, schema_props: Mapping[str, dict[str, Any]], config: dict[str, dict[str, Any]]) -> None:
     errors: list[str] = []
     for policy in info.policies:
-        schema_props = json_format.MessageToDict(policy.configSchema.properties)
-        if not schema_props and not policy.configSchema.required:
+        props = schema_props[policy.name]
+        if not props and not policy.configSchema.required:
             continue
-        schema: dict[str, Any] = {"type": "object", "properties": schema_props}
+        schema: dict[str, Any] = {"type": "object", "properties": props}
         if policy.configSchema.required:
             schema["required"] = list(policy.configSchema.required)
         validator = jsonschema.Draft7Validator(schema)
@@ -245,10 +248,28 @@ def _engine_config(stack_config: Mapping[str, Any]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- running
+@dataclass
+class Analysis:
+    """What one run of the pack reported: the violations, and for every policy that declared
+    itself not applicable (``AnalyzeResponse.not_applicable``) the URNs it did so for (the
+    root Stack's URN for stack policies)."""
+
+    violations: list[Violation]
+    not_applicable: dict[str, set[str]] = field(default_factory=dict)
+
+
 def analyze(stub: AnalyzerStub, resources: list[Mapping[str, Any]], *, project: str, stack: str,
             stack_config: Mapping[str, Any], policy_config: Mapping[str, Any] | None = None,
             dry_run: bool = True, organization: str = "organization") -> list[Violation]:
     """Speak the analyzer protocol to a started pack (gRPC stub or in-process adapter)."""
+    return analyze_full(stub, resources, project=project, stack=stack, stack_config=stack_config,
+                        policy_config=policy_config, dry_run=dry_run, organization=organization).violations
+
+
+def analyze_full(stub: AnalyzerStub, resources: list[Mapping[str, Any]], *, project: str, stack: str,
+                 stack_config: Mapping[str, Any], policy_config: Mapping[str, Any] | None = None,
+                 dry_run: bool = True, organization: str = "organization") -> Analysis:
+    """``analyze``, also returning the policies reported not applicable."""
     info = stub.GetAnalyzerInfo(empty_pb2.Empty())
     if info.supportsConfig:
         stub.Configure(_config_request(reconcile_config(info, policy_config)))
@@ -260,9 +281,14 @@ def analyze(stub: AnalyzerStub, resources: list[Mapping[str, Any]], *, project: 
             config=_engine_config(stack_config)))
 
     by_urn = {r["urn"]: r for r in resources}
-    root_urn = next((r["urn"] for r in resources if r["type"] == STACK_TYPE),
-                    f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}")
+    root_urn = next((r["urn"] for r in resources if r["type"] == TypeToken.STACK),
+                    f"urn:pulumi:{stack}::{project}::{TypeToken.STACK}::{project}-{stack}")
     seen: dict[tuple[str, str, str, str], None] = {}
+    not_applicable: dict[str, set[str]] = {}
+
+    def note_not_applicable(response: Any, urn: str) -> None:
+        for entry in response.not_applicable:
+            not_applicable.setdefault(entry.policy_name, set()).add(urn)
 
     def collect(diags: Any, default_urn: str, *, use_diag_urn: bool) -> None:
         for d in diags:
@@ -278,19 +304,24 @@ def analyze(stub: AnalyzerStub, resources: list[Mapping[str, Any]], *, project: 
             seen.setdefault((d.policyName, level, urn, message), None)
 
     for res in resources:
+        request = analyze_request(res, by_urn)
         inputs: Mapping[str, Any] | None = None
-        remediation = stub.Remediate(analyze_request(res, by_urn))
+        remediation = stub.Remediate(request)
         for rem in remediation.remediations:
             if rem.diagnostic:
                 seen.setdefault((rem.policyName, "advisory", res["urn"], rem.diagnostic), None)
             elif rem.HasField("properties"):
                 inputs = json_format.MessageToDict(rem.properties)
-        response = stub.Analyze(analyze_request(res, by_urn, inputs))
+        if inputs is not None:  # Remediate rewrote the inputs: Analyze sees the rewritten ones
+            request = analyze_request(res, by_urn, inputs)
+        response = stub.Analyze(request)
         collect(response.diagnostics, res["urn"], use_diag_urn=False)
+        note_not_applicable(response, res["urn"])
 
     response = stub.AnalyzeStack(analyze_stack_request(resources))
     collect(response.diagnostics, root_urn, use_diag_urn=True)
-    return [Violation(*key) for key in seen]
+    note_not_applicable(response, root_urn)
+    return Analysis([Violation(*key) for key in seen], not_applicable)
 
 
 @contextmanager

@@ -24,14 +24,14 @@ from pulumi.runtime.rpc import UNKNOWN  # noqa: E402
 from pulumi_policy import EnforcementLevel  # noqa: E402
 from pulumi_policy.policy import _PolicyAnalyzerServicer  # noqa: E402
 
-from ml_guardrails.policies import ALL_POLICIES  # noqa: E402
-from mlgov.policy_runner import Violation, analyze  # noqa: E402
+from ml_guardrails.policies import ALL_POLICIES, INITIAL_CONFIG  # noqa: E402
+from mlgov.constants import TypeToken  # noqa: E402
+from mlgov.policy_runner import Analysis, Violation, analyze_full  # noqa: E402
 
 PROJECT = "mlgov"
 STACK = "org"
-PROVIDER_URN = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:providers:aws::default_7_51_1"
-STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"
-INITIAL_CONFIG = {"scp-attachments-per-target": {"enforcementLevel": EnforcementLevel.MANDATORY, "reservedSlotsPerTarget": 1}}
+PROVIDER_URN = f"urn:pulumi:{STACK}::{PROJECT}::{TypeToken.AWS_PROVIDER}::default_7_51_1"
+STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::{TypeToken.STACK}::{PROJECT}-{STACK}"
 
 __all__ = ["UNKNOWN", "res", "Stack", "scp_doc"]
 
@@ -78,10 +78,10 @@ class Stack:
         self.resources = copy.deepcopy(resources)
 
     def all(self) -> list[dict[str, Any]]:
-        stack = {"urn": STACK_URN, "type": "pulumi:pulumi:Stack", "name": f"{PROJECT}-{STACK}", "id": "", "parent": "",
+        stack = {"urn": STACK_URN, "type": TypeToken.STACK, "name": f"{PROJECT}-{STACK}", "id": "", "parent": "",
                  "custom": False, "protect": False, "provider": "", "dependencies": [], "property_dependencies": {},
                  "inputs": {}, "outputs": {}}
-        provider = {"urn": PROVIDER_URN, "type": "pulumi:providers:aws", "name": "default_7_51_1", "id": "0b6f",
+        provider = {"urn": PROVIDER_URN, "type": TypeToken.AWS_PROVIDER, "name": "default_7_51_1", "id": "0b6f",
                     "parent": STACK_URN, "custom": True, "protect": False, "provider": "", "dependencies": [],
                     "property_dependencies": {}, "inputs": {"region": "eu-west-1"}, "outputs": {"region": "eu-west-1"}}
         return [stack, provider, *self.resources]
@@ -91,13 +91,22 @@ class Stack:
 
 
 @pytest.fixture
-def run(monkeypatch):
-    def _run(stack: Stack | list[dict], *, environment: str | None = None, config: dict | None = None) -> list[Violation]:
+def run_full(monkeypatch):
+    """Run the pack; the Analysis carries the violations and the not-applicable policies."""
+    def _run(stack: Stack | list[dict], *, environment: str | None = None, config: dict | None = None) -> Analysis:
         stack_config = {"mlgov:environment": environment} if environment else {}
         monkeypatch.setenv("PULUMI_CONFIG", json.dumps(stack_config))
         resources = (stack if isinstance(stack, Stack) else Stack(stack)).all()
-        return analyze(_InProcess(), resources, project=PROJECT, stack=STACK, stack_config=stack_config,
-                       policy_config=config)
+        return analyze_full(_InProcess(), resources, project=PROJECT, stack=STACK, stack_config=stack_config,
+                            policy_config=config)
+    return _run
+
+
+@pytest.fixture
+def run(run_full):
+    """Run the pack; only the violations."""
+    def _run(stack: Stack | list[dict], **kwargs: Any) -> list[Violation]:
+        return run_full(stack, **kwargs).violations
     return _run
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 
+from mlgov.constants import TypeToken
+
 from .conftest import Stack, res, scp_doc
 
-OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
-ORG = "aws:organizations/organization:Organization"
-ACCOUNT = "aws:organizations/account:Account"
-POLICY = "aws:organizations/policy:Policy"
-ATTACH = "aws:organizations/policyAttachment:PolicyAttachment"
-CONTROL = "aws:controltower/controlTowerControl:ControlTowerControl"
+OU = TypeToken.ORGANIZATIONAL_UNIT
+ORG = TypeToken.ORGANIZATION
+ACCOUNT = TypeToken.ACCOUNT
+POLICY = TypeToken.POLICY
+ATTACH = TypeToken.POLICY_ATTACHMENT
+CONTROL = TypeToken.CONTROL_TOWER_CONTROL
 ROOT_ID = "r-ab12"
 BASELINE = ["mlgov-deny-leave-organization", "mlgov-deny-root-user", "mlgov-protect-security-services", "mlgov-region-allow-list"]
 ML = ["mlgov-sagemaker-require-vpc", "mlgov-sagemaker-require-kms", "mlgov-sagemaker-require-encryption-in-transit", "mlgov-sagemaker-require-tags"]
@@ -91,11 +93,11 @@ def org_stack(*, accounts: int = 2) -> Stack:
 
 
 S3 = {
-    "bucket": "aws:s3/bucket:Bucket",
-    "versioning": "aws:s3/bucketVersioning:BucketVersioning",
-    "sse": "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "pab": "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "policy": "aws:s3/bucketPolicy:BucketPolicy",
+    "bucket": TypeToken.S3_BUCKET,
+    "versioning": TypeToken.S3_BUCKET_VERSIONING,
+    "sse": TypeToken.S3_BUCKET_SSE,
+    "pab": TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    "policy": TypeToken.S3_BUCKET_POLICY,
 }
 TAGS = {"mlgov:project": "churn", "mlgov:cost-center": "cc-42"}
 TLS_POLICY = ('{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"Deny","Principal":"*","Action":"s3:*",'
@@ -119,15 +121,15 @@ def bucket_stack() -> Stack:
 # -- resource policies and identity (the shared stack and Identity Center) -----------------
 ORG_ID = "o-abcdefghij"
 AUTOMATION, PREPROD, PROD = "111111111111", "222222222222", "333333333333"
-ECR_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
-CODEARTIFACT_DOMAIN_POLICY = "aws:codeartifact/domainPermissions:DomainPermissions"
-CODEARTIFACT_REPO_POLICY = "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy"
-REGISTRY_POLICY = "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy"
-KMS_KEY = "aws:kms/key:Key"
-ROLE = "aws:iam/role:Role"
-PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
-MANAGED_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
-INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+ECR_POLICY = TypeToken.ECR_REPOSITORY_POLICY
+CODEARTIFACT_DOMAIN_POLICY = TypeToken.CODEARTIFACT_DOMAIN_PERMISSIONS
+CODEARTIFACT_REPO_POLICY = TypeToken.CODEARTIFACT_REPOSITORY_PERMISSIONS
+REGISTRY_POLICY = TypeToken.SAGEMAKER_MODEL_PACKAGE_GROUP_POLICY
+KMS_KEY = TypeToken.KMS_KEY
+ROLE = TypeToken.IAM_ROLE
+PERMISSION_SET = TypeToken.SSO_PERMISSION_SET
+MANAGED_ATTACHMENT = TypeToken.SSO_MANAGED_POLICY_ATTACHMENT
+INLINE_POLICY = TypeToken.SSO_PERMISSION_SET_INLINE_POLICY
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 SSO_INSTANCE = "arn:aws:sso:::instance/ssoins-1111111111111111"
 

@@ -173,8 +173,13 @@ def test_allowed_and_forbidden_lists_are_config(run):
     assert [v.urn.rsplit("::", 1)[-1] for v in violations] == ["DataScientist-readonly"]
 
 
-def test_permission_set_admin_not_applicable_without_permission_set_policies(run):
+def test_permission_set_admin_not_applicable_without_permission_set_policies(run_full):
     stack = identity_stack()
+    assert ADMIN_POLICY not in run_full(stack).not_applicable
     stack.resources = [r for r in stack.resources if r["type"] != INLINE_POLICY and "Attachment" not in r["type"]]
-    assert run(stack) == []
-    assert run([res(ROLE, "r", {"assumeRolePolicy": doc(trust({"Service": "sagemaker.amazonaws.com"}))})]) == []
+    result = run_full(stack)
+    assert result.violations == []
+    assert ADMIN_POLICY in result.not_applicable
+    result = run_full([res(ROLE, "r", {"assumeRolePolicy": doc(trust({"Service": "sagemaker.amazonaws.com"}))})])
+    assert result.violations == []
+    assert ADMIN_POLICY in result.not_applicable

@@ -82,8 +82,15 @@ def test_six_accounts_at_once_and_waves(run):
     assert run(stack) == []
 
 
-def test_coverage_policies_not_applicable_without_org_resources(run):
-    assert run(bucket_stack()) == []
+COVERAGE_POLICIES = {"baseline-scps-at-root", "endpoint-deny-attachment", "ou-depth", "workload-ou-controls", "workload-ou-ml-scps"}
+S3_POLICIES = {"s3-kms-encryption", "s3-public-access-block", "s3-tls-only", "s3-versioning"}
+
+
+def test_coverage_policies_not_applicable_without_org_resources(run_full):
+    result = run_full(bucket_stack())
+    assert result.violations == []
+    assert COVERAGE_POLICIES <= set(result.not_applicable)
+    assert not S3_POLICIES & set(result.not_applicable)  # the bucket stack is theirs to check
 
 
 BUCKET_CASES = {
@@ -192,5 +199,7 @@ def test_organizations_resources_are_not_tag_checked(run):
     assert {"endpoint-deny-attachment", "baseline-scps-at-root"} <= policies_of(violations)
 
 
-def test_control_unrelated_resources_not_applicable(run):
-    assert run([res(CONTROL, "c", {"controlIdentifier": "x", "targetIdentifier": "y"})]) == []
+def test_control_unrelated_resources_not_applicable(run_full):
+    result = run_full([res(CONTROL, "c", {"controlIdentifier": "x", "targetIdentifier": "y"})])
+    assert result.violations == []
+    assert COVERAGE_POLICIES | S3_POLICIES <= set(result.not_applicable)

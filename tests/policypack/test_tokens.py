@@ -15,3 +15,12 @@ def test_policy_names_are_module_names():
         assert module.POLICY.name == module.__name__.rsplit(".", 1)[-1].replace("_", "-")
         assert module.POLICY.remediation_steps
         assert module.POLICY.description
+
+
+def test_vendored_iam_validation_is_identical():
+    """The pack vendors mlgov/guardrails/iam_validation.py (it uploads only its own folder)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    vendored = root / "policypacks" / "ml-guardrails" / "ml_guardrails" / "iam_validation.py"
+    assert vendored.read_bytes() == (root / "mlgov" / "guardrails" / "iam_validation.py").read_bytes()

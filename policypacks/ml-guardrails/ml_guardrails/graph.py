@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .common import UNKNOWN, dig, is_unknown, plain
@@ -52,6 +53,11 @@ class Target:
         return f"target '{self.key}'"
 
 
+ROOT = Target("root", "root")
+# The Target kind for a resource of each type a reference may resolve to.
+_TARGET_KINDS = {TypeToken.ORGANIZATIONAL_UNIT: "ou", TypeToken.ACCOUNT: "account"}
+
+
 class StackView:
     def __init__(self, resources: Iterable[Any]) -> None:
         self.resources: list[Res] = []
@@ -69,12 +75,17 @@ class StackView:
                 )
             )
         self.by_urn = {r.urn: r for r in self.resources}
+        self._by_type: dict[str, list[Res]] = {}
+        for r in self.resources:
+            self._by_type.setdefault(r.type, []).append(r)
+        self._order = {r.urn: i for i, r in enumerate(self.resources)}
 
     def of_type(self, *types: str) -> list[Res]:
-        return [r for r in self.resources if r.type in types]
-
-    def has_org_resources(self) -> bool:
-        return bool(self.of_type(TypeToken.ORGANIZATION, TypeToken.ORGANIZATIONAL_UNIT))
+        """The resources of ``types``, in stack order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        found = [r for t in dict.fromkeys(types) for r in self._by_type.get(t, ())]
+        return sorted(found, key=lambda r: self._order[r.urn])
 
     # -- references -------------------------------------------------------------------
     def refs(self, res: Res, key: str, *types: str) -> list[Res] | None:
@@ -96,19 +107,26 @@ class StackView:
         return any(self.by_urn[u].type == type_ for u in res.property_dependencies.get(key, []) if u in self.by_urn)
 
     # -- organization tree ------------------------------------------------------------
+    def _target(self, res: Res, key: str, *types: str) -> Target:
+        """What ``res.props[key]`` designates: a resource of ``types`` (tried in order, each
+        an OU or account type), the root (an ``r-`` id or a dependency on the Organization),
+        an id we cannot map, or unknown."""
+        for type_ in types:
+            found = self.refs(res, key, type_)
+            if found:
+                return Target(_TARGET_KINDS[type_], found[0].urn)
+        value = res.get(key)
+        if isinstance(value, str) and value.startswith("r-"):
+            return ROOT
+        if self.depends_on_type(res, key, TypeToken.ORGANIZATION):
+            return ROOT
+        if is_unknown(value) or value is None:
+            return Target("unknown", res.urn)
+        return Target("id", str(value))
+
     def ou_parent(self, ou: Res) -> Target:
         """The parent of an OU or account."""
-        parents = self.refs(ou, "parentId", TypeToken.ORGANIZATIONAL_UNIT)
-        if parents:
-            return Target("ou", parents[0].urn)
-        value = ou.get("parentId")
-        if isinstance(value, str) and value.startswith("r-"):
-            return Target("root", value)
-        if self.depends_on_type(ou, "parentId", TypeToken.ORGANIZATION):
-            return Target("root", "root")
-        if is_unknown(value) or value is None:
-            return Target("unknown", ou.urn)
-        return Target("id", str(value))
+        return self._target(ou, "parentId", TypeToken.ORGANIZATIONAL_UNIT)
 
     def ou_depth(self, ou: Res) -> int | None:
         """Levels below the root (a child of the root has depth 1); None when unknowable."""
@@ -140,20 +158,7 @@ class StackView:
 
     # -- policies and attachments -----------------------------------------------------
     def attachment_target(self, att: Res) -> Target:
-        ous = self.refs(att, "targetId", TypeToken.ORGANIZATIONAL_UNIT)
-        if ous:
-            return Target("ou", ous[0].urn)
-        accounts = self.refs(att, "targetId", TypeToken.ACCOUNT)
-        if accounts:
-            return Target("account", accounts[0].urn)
-        value = att.get("targetId")
-        if isinstance(value, str) and value.startswith("r-"):
-            return Target("root", "root")
-        if self.depends_on_type(att, "targetId", TypeToken.ORGANIZATION):
-            return Target("root", "root")
-        if is_unknown(value) or value is None:
-            return Target("unknown", att.urn)
-        return Target("id", str(value))
+        return self._target(att, "targetId", TypeToken.ORGANIZATIONAL_UNIT, TypeToken.ACCOUNT)
 
     def attached_policy(self, att: Res) -> Res | None | Any:
         """The Policy resource an attachment attaches; None if it is not in this stack
@@ -163,12 +168,14 @@ class StackView:
             return UNKNOWN
         return found[0] if found else None
 
+    @cached_property
     def attachments(self) -> list[tuple[Res, Target, Any]]:
+        """Every PolicyAttachment with its target and attached policy (computed once)."""
         return [(a, self.attachment_target(a), self.attached_policy(a)) for a in self.of_type(TypeToken.POLICY_ATTACHMENT)]
 
     def policy_names_at(self, target: Target) -> set[str]:
         names: set[str] = set()
-        for _att, tgt, pol in self.attachments():
+        for _att, tgt, pol in self.attachments:
             if tgt == target and isinstance(pol, Res):
                 name = pol.get("name")
                 if isinstance(name, str):
@@ -178,7 +185,7 @@ class StackView:
     def unresolved_attachments(self) -> bool:
         """True when some attachment's target or policy is unknowable (preview): coverage
         policies then cannot prove a guardrail missing."""
-        return any(t.kind == "unknown" or is_unknown(p) for _a, t, p in self.attachments())
+        return any(t.kind == "unknown" or is_unknown(p) for _a, t, p in self.attachments)
 
     @staticmethod
     def policy_type(policy: Res) -> Any:

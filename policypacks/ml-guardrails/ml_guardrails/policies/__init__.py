@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pulumi_policy import EnforcementLevel
+
 from . import (
     account_creation_concurrency,
     account_email,
@@ -55,3 +57,14 @@ MODULES = (
 )
 
 ALL_POLICIES = [m.POLICY for m in MODULES]
+
+# The pack's initial config (PolicyPack(initial_config=...)). FullAWSAccess occupies one SCP
+# slot on every target; Control Tower adds its own on registered OUs: raise
+# reservedSlotsPerTarget through --policy-pack-config if so. The level is stated because
+# proto3 cannot tell an unset level from "advisory".
+INITIAL_CONFIG = {
+    "scp-attachments-per-target": {
+        "enforcementLevel": EnforcementLevel.MANDATORY,
+        "reservedSlotsPerTarget": 1,
+    }
+}

@@ -13,7 +13,7 @@ from typing import Any
 from pulumi_policy import PolicyConfigSchema, Severity, StackValidationPolicy
 
 from ..common import is_unknown, mandatory_stack_policy, policy_config, violation
-from ..graph import Res, StackView, Target
+from ..graph import ROOT, Res, StackView
 from ..tokens import TypeToken
 
 Config = dict[str, Any]
@@ -39,11 +39,12 @@ def ous_named(view: StackView, predicate: Callable[[str], bool] | None = None) -
 
 
 def effective_policy_names(view: StackView, ou: Res) -> set[str]:
-    """Names of the policies attached to the OU, its ancestors and the root."""
+    """Names of the policies attached to the OU, its ancestors and the root. The root's
+    policies apply even when the chain stops short of it (a parent outside this stack, an
+    unknown parent): every OU is under the root."""
     names: set[str] = set()
-    for target in view.ancestors(ou):
+    for target in dict.fromkeys([*view.ancestors(ou), ROOT]):
         names |= view.policy_names_at(target)
-    names |= view.policy_names_at(Target("root", "root"))
     return names
 
 

@@ -10,8 +10,9 @@ from pulumi_policy import PolicyConfigSchema, Severity, StackValidationPolicy
 
 from .. import s3
 from ..common import mandatory_stack_policy, policy_config, violation
-from ..graph import Res, StackView
+from ..graph import Res
 from ..tokens import TypeToken
+from ._coverage import applicable_view
 
 
 def s3_companion_policy(*, name: str, description: str, severity: Severity, remediation: str, companion: str,
@@ -22,9 +23,7 @@ def s3_companion_policy(*, name: str, description: str, severity: Severity, reme
     label = companion.rsplit(":", 1)[-1]
 
     def validate(args, report_violation) -> None:
-        view = StackView(args.resources)
-        if not view.of_type(TypeToken.S3_BUCKET):
-            args.not_applicable("no S3 buckets in this stack")
+        view = applicable_view(args, (TypeToken.S3_BUCKET,))
         ok = check(policy_config(args, schema))
         for bucket, why in s3.check(view, companion, ok):
             bucket_name = bucket.get("bucket") or bucket.name

@@ -13,9 +13,9 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import as_int, int_prop, policy_config, violation
+from ..common import as_int, int_prop, mandatory_stack_policy, policy_config, violation
 from ..graph import StackView
 from ..tokens import TypeToken
 
@@ -71,12 +71,11 @@ def validate(args, report_violation) -> None:
                 "Chain the accounts with depends_on so no wave holds more than the limit."), members[limit].urn)
 
 
-POLICY = StackValidationPolicy(
+POLICY = mandatory_stack_policy(
     name=NAME,
     description="No more than 5 accounts are created concurrently (accounts with no dependency path between them).",
     validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
+    schema=SCHEMA,
     severity=Severity.HIGH,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import as_int, int_prop, is_unknown, policy_config, violation
+from ..common import as_int, int_prop, is_unknown, mandatory_stack_policy, policy_config, violation
 from ..graph import StackView
 from ..tokens import TypeToken
 
@@ -43,12 +43,11 @@ def validate(args, report_violation) -> None:
             seen[key] = name
 
 
-POLICY = StackValidationPolicy(
+POLICY = mandatory_stack_policy(
     name=NAME,
     description="Account emails are well-formed (6-64 chars, one @, dotted domain) and unique within the stack.",
     validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
+    schema=SCHEMA,
     severity=Severity.HIGH,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import policy_config, string_list_prop, violation
+from ..common import mandatory_stack_policy, policy_config, string_list_prop, violation
 from ..documents import as_list, load_document, statement_label, statements
 from ..graph import Res, StackView
 from ..tokens import TypeToken
@@ -81,12 +81,11 @@ def validate(args, report_violation) -> None:
                 fix), inline.urn)
 
 
-POLICY = StackValidationPolicy(
+POLICY = mandatory_stack_policy(
     name=NAME,
     description="Only the allowed permission sets (default PlatformAdmin) attach AdministratorAccess or have an inline policy allowing Action '*' on Resource '*'.",
     validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
+    schema=SCHEMA,
     severity=Severity.CRITICAL,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
 )

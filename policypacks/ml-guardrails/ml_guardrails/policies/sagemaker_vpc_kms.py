@@ -40,8 +40,7 @@ def validate(args, report_violation) -> None:
         for key in ("subnets", "securityGroupIds"):
             if _empty(dig(vpc, key)):
                 report_violation(violation(f"SageMaker model '{name}' has a vpcConfig without {key}.", f"Set vpc_config.{key}."), None)
-        if props.get("enableNetworkIsolation") is False:
-            pass  # network isolation is recommended, not required: the VPC already confines traffic
+        # enableNetworkIsolation is recommended, not required: the VPC already confines traffic
     elif args.resource_type in _KMS_KEY:
         key = _KMS_KEY[args.resource_type]
         if _empty(props.get(key)):

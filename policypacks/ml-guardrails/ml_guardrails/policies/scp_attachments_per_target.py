@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pulumi_policy import EnforcementLevel, PolicyConfigSchema, Severity, StackValidationPolicy
+from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import as_int, int_prop, is_unknown, policy_config, violation
+from ..common import as_int, int_prop, is_unknown, mandatory_stack_policy, policy_config, violation
 from ..graph import Res, StackView
 from ..tokens import SCP
 
@@ -30,15 +30,14 @@ def validate(args, report_violation) -> None:
     cfg = policy_config(args, SCHEMA)
     limit = as_int(cfg["maxPerTarget"]) - as_int(cfg["reservedSlotsPerTarget"])
     counts: dict = defaultdict(list)
-    for att, target, policy in view.attachments():
+    for att, target, policy in view.attachments:
         if target.kind == "unknown":
             continue
         if isinstance(policy, Res):
             ptype = view.policy_type(policy)
             if is_unknown(ptype) or ptype != SCP:
                 continue
-        elif policy is not None:  # unknown at preview: it may be an SCP, count it
-            pass
+        # a policy outside this stack (None) or one unknown at preview may be an SCP: count it
         counts[target].append(att)
     for target, atts in counts.items():
         if len(atts) > limit:
@@ -49,12 +48,11 @@ def validate(args, report_violation) -> None:
                 "Merge SCPs or attach them higher in the OU tree."), atts[-1].urn)
 
 
-POLICY = StackValidationPolicy(
+POLICY = mandatory_stack_policy(
     name=NAME,
     description="Each root, OU and account has at most 10 SCPs attached, FullAWSAccess included.",
     validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=SCHEMA,
+    schema=SCHEMA,
     severity=Severity.HIGH,
-    remediation_steps=REMEDIATION,
+    remediation=REMEDIATION,
 )

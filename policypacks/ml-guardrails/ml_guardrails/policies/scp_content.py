@@ -4,11 +4,12 @@ condition keys that the statement's actions support."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, Severity
 
 from ..common import UNKNOWN, is_unknown, plain, policy_config, violation
-from ..iam import validate_document
+from ..iam_validation import validate_policy
 from ..tokens import RCP, SCP, TypeToken
 
 NAME = "scp-content"
@@ -22,6 +23,15 @@ SCHEMA = PolicyConfigSchema(
         "requireSid": {"type": "boolean", "default": True, "description": "Every statement must carry a Sid."},
     }
 )
+
+
+def missing_sids(doc: Any) -> list[str]:
+    """The pack's own rule on top of the vendored validator: every statement carries a Sid."""
+    if not isinstance(doc, dict):
+        return []
+    statements = doc.get("Statement")
+    statements = statements if isinstance(statements, list) else [statements] if statements is not None else []
+    return [f"Statement[{i}] has no Sid" for i, stmt in enumerate(statements) if isinstance(stmt, dict) and not stmt.get("Sid")]
 
 
 def validate(args, report_violation) -> None:
@@ -44,7 +54,8 @@ def validate(args, report_violation) -> None:
     except json.JSONDecodeError as exc:
         report_violation(violation(f"policy '{name}' content is not valid JSON ({exc}).", "Serialise the document with json.dumps."), None)
         return
-    for problem in validate_document(doc, require_sid=bool(cfg["requireSid"])):
+    problems = (missing_sids(doc) if cfg["requireSid"] else []) + validate_policy(doc)
+    for problem in problems:
         report_violation(violation(f"policy '{name}': {problem}.", "Correct the statement; see remediation steps of scp-content."), None)
 
 
