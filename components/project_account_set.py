@@ -21,6 +21,7 @@ from components.baseline.studio import DataLakeRead
 from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
 from mlgov.config.environment import Project
+from mlgov.config.fields import email_from_template
 from mlgov.environments import EnvironmentRules
 
 
@@ -70,7 +71,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
         def member(suffix: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
             """The account ``<project>-<suffix>`` (also its key and the ``{account}`` of its email)."""
             account = f"{project.name}-{suffix}"
-            email = pulumi.Output.from_input(args.email_template).apply(lambda template: template.replace("{account}", account))
+            email = pulumi.Output.from_input(args.email_template).apply(lambda template: email_from_template(template, account))
             return protected_account(
                 AccountSpec(key=account, name=account, email=email, parent_id=parent_id, tags=account_tags), args.role_name, args.waves, self
             )

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from mlgov.commands.common import fail
-from mlgov.config import ConfigError, load_stack_file
+from mlgov.config import ConfigError
+from mlgov.config.loader import read_stack_config, settings_from_config, stack_file
 from mlgov.studio import DEFAULT_SESSION, DEFAULT_TTL, SignInRequest, StudioError, argument_problems, presigned_url
 
 STACKS_DIR = Path(__file__).resolve().parents[2] / "stacks"
@@ -28,10 +29,12 @@ def studio_url(
     problems = argument_problems(ttl, session_seconds)
     if problems:
         fail("; ".join(problems))
-    if not (stacks_dir / f"Pulumi.{stack}.yaml").exists():
-        fail(f"--stack {stack}: no stacks/Pulumi.{stack}.yaml. Fix: pass an environment stack such as 'dev'")
+    path = stack_file(stacks_dir, stack)
+    if not path.exists():
+        fail(f"--stack {stack}: no {path}. Fix: pass an environment stack such as 'dev'")
     try:
-        settings = load_stack_file(stacks_dir, stack)
+        config = read_stack_config(path)
+        settings = settings_from_config(stacks_dir, stack, config)
     except ConfigError as error:
         fail(str(error))
     vended = getattr(settings, "vended_projects", None)
@@ -40,10 +43,7 @@ def studio_url(
     names = [p.name for p in vended()]
     if project not in names:
         fail(f"--project {project}: stack '{stack}' vends no such project (it has: {', '.join(names) or 'none'}). Fix: pick one of those, or add the stage to the project in stacks/projects.yaml")
-    if region is None:
-        import yaml
-
-        region = ((yaml.safe_load((stacks_dir / f"Pulumi.{stack}.yaml").read_text()) or {}).get("config") or {}).get("aws:region")
+    region = region or config.get("aws:region")
     import boto3
 
     client = boto3.client("sagemaker", region_name=region, endpoint_url=endpoint_url)

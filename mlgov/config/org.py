@@ -20,6 +20,7 @@ from mlgov.config.fields import (
     Region,
     RoleName,
     TagKey,
+    email_from_template,
     invalid,
 )
 from mlgov.environments import RULES
@@ -154,7 +155,7 @@ class OrgStackConfig(ConfigModel):
         return ous
 
     def account_email(self, account: CoreAccount) -> str:
-        return account.email or self.organization.account_email_template.format(account=account.role.value)
+        return account.email or email_from_template(self.organization.account_email_template, account.role.value)
 
     def instance_types_by_ou(self) -> dict[str, tuple[str, ...]]:
         return {ENVIRONMENT_OU[env]: tuple(types) for env, types in self.sagemaker_instance_types.items()}

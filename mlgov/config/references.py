@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mlgov.config.errors import ConfigIssue
-from mlgov.config.fields import email_problem
+from mlgov.config.fields import email_from_template, email_problem
 from mlgov.constants import (
     ROOT,
     STANDARD_OU_TREE,
@@ -120,7 +120,7 @@ def _core_account_emails(raw: dict[str, Any]) -> list[tuple[str, str, bool]]:
     emails = []
     for index, entry in _entries(raw, "coreAccounts"):
         explicit = entry.get("email")
-        email = explicit or template.replace("{account}", str(entry.get("role")))
+        email = explicit or email_from_template(template, str(entry.get("role")))
         if isinstance(email, str):
             emails.append((f"{NS}coreAccounts[{index}].email", email, bool(explicit)))
     return emails
