@@ -137,7 +137,6 @@ class Limit:
     """AWS Organizations limits (FACTS.md). The policy pack holds them as policy config."""
 
     SCP_MAX_CHARS = 10_240
-    SCPS_PER_TARGET = 10
     OU_MAX_DEPTH = 5
     ACCOUNT_NAME_MAX = 50
     OU_NAME_MAX = 128

@@ -48,11 +48,6 @@ def email_problem(value: str) -> str | None:
     return None
 
 
-def email_from_template(template: str, account: str) -> str:
-    """The account email the organization's template gives an account key ('{account}' replaced)."""
-    return template.replace("{account}", account)
-
-
 def _check_email(value: str) -> str:
     problem = email_problem(value)
     if problem:
