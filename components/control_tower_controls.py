@@ -28,6 +28,10 @@ class ControlTowerControlsArgs:
 
 
 class ControlTowerControls(pulumi.ComponentResource):
+    """The Control Tower detective controls on every workload OU and the organization-wide Config rule
+    that requires default bucket encryption.
+    """
+
     def __init__(self, name: str, args: ControlTowerControlsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:control_tower_controls:ControlTowerControls", name, None, opts)
         self.controls: dict[tuple[str, str], aws.controltower.ControlTowerControl] = {}

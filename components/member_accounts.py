@@ -85,6 +85,10 @@ class MemberAccountsArgs:
 
 
 class MemberAccounts(pulumi.ComponentResource):
+    """A set of member accounts created in waves of at most five, each protected, retained on delete
+    and never closed by a destroy; used for the core accounts of the org stack.
+    """
+
     def __init__(self, name: str, args: MemberAccountsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:member_accounts:MemberAccounts", name, None, opts)
         waves = args.waves or CreationWaves()

@@ -130,6 +130,13 @@ def deploy_policy(args: PipelineRolesArgs) -> pulumi.Output[str]:
 
 
 class PipelineRoles(pulumi.ComponentResource):
+    """The pipeline and pipeline-admin roles in the automation account and the deploy role in the
+    workload account, each through its own account's provider.
+
+    Changes reach preprod and prod only through this path: the deploy role trusts exactly
+    the pipeline role.
+    """
+
     def __init__(self, name: str, args: PipelineRolesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:pipeline_roles:PipelineRoles", name, None, opts)
         in_automation = pulumi.ResourceOptions(parent=self, provider=args.automation_provider)

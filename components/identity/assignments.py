@@ -112,6 +112,10 @@ def platform_assignments(
 
 
 class ProjectAccess(pulumi.ComponentResource):
+    """The project's Identity Center groups (and the platform's audit group) on its accounts of one stage,
+    as the stage table grants them, so access follows the catalogue rather than requests.
+    """
+
     def __init__(self, name: str, args: ProjectAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_access:ProjectAccess", name, None, opts)
         assignments = [

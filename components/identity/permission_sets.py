@@ -188,6 +188,11 @@ class PermissionSetsArgs:
 
 
 class PermissionSets(pulumi.ComponentResource):
+    """The organization's permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin,
+    SecurityAudit) with their managed and inline policies; the stacks assign them by role, never
+    by person.
+    """
+
     def __init__(self, name: str, args: PermissionSetsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:permission_sets:PermissionSets", name, None, opts)
         names = [spec.name for spec in args.specs]

@@ -32,9 +32,8 @@ EXPECTED_GRANTS = {
 
 
 @pytest.fixture(scope="module")
-def plans():
-    result = plan_stacks(["org", *ENVIRONMENTS])
-    return {stack.name: stack for stack in result.stacks}
+def plans(sample_plans):
+    return sample_plans
 
 
 def _permission_sets(plan):
