@@ -60,6 +60,15 @@ def ou_depth(name: str, parents: dict[str, str]) -> int | None:
     return depth
 
 
+def core_account_ous(raw: dict[str, Any]) -> dict[str, str]:
+    """Core account role -> the OU it is placed in, as configured."""
+    return {
+        str(entry.get("role")): str(entry.get("ou"))
+        for _, entry in _entries(raw, "coreAccounts")
+        if isinstance(entry.get("role"), str) and isinstance(entry.get("ou"), str)
+    }
+
+
 def _known_target(name: str, parents: dict[str, str]) -> bool:
     return name == ROOT or name in parents
 

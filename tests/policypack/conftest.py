@@ -93,8 +93,10 @@ class Stack:
 @pytest.fixture
 def run_full(monkeypatch):
     """Run the pack; the Analysis carries the violations and the not-applicable policies."""
-    def _run(stack: Stack | list[dict], *, environment: str | None = None, config: dict | None = None) -> Analysis:
+    def _run(stack: Stack | list[dict], *, environment: str | None = None, config: dict | None = None,
+             settings: dict | None = None) -> Analysis:
         stack_config = {"mlgov:environment": environment} if environment else {}
+        stack_config.update(settings or {})
         monkeypatch.setenv("PULUMI_CONFIG", json.dumps(stack_config))
         resources = (stack if isinstance(stack, Stack) else Stack(stack)).all()
         return analyze_full(_InProcess(), resources, project=PROJECT, stack=STACK, stack_config=stack_config,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from .conftest import UNKNOWN, policies_of, res, scp_doc
-from .golden import ACCOUNT, ATTACH, CONTROL, OU, POLICY, TAGS, bucket_stack, org_stack
+from .golden import ACCOUNT, ATTACH, CONTROL, OU, POLICY, REGISTRATION, TAGS, bucket_stack, org_stack, ou_arn
 from .golden import drop as _drop
 from .golden import set_prop as _set
 
@@ -26,6 +26,11 @@ ORG_CASES = {
     "duplicate-email": (lambda s: _set(s, "acct-1", "email", "aws+ml0@example.com"), "account-email"),
     "bad-email": (lambda s: _set(s, "acct-1", "email", "not an email"), "account-email"),
     "missing-control": (lambda s: _drop(s, "ctl-Workloads_Prod-AWS-GR_S3_VERSIONING_ENABLED"), "workload-ou-controls"),
+    "control-on-unregistered-ou": (lambda s: _drop(s, "register-Workloads_Prod"), "controls-on-registered-ous"),
+    "control-before-registration": (lambda s: s.find("ctl-Workloads_Dev-AWS-GR_S3_VERSIONING_ENABLED").update(dependencies=[]) or s,
+                                    "controls-on-registered-ous"),
+    "registration-of-another-ou": (lambda s: _set(s, "register-Workloads_Prod", "targetIdentifier", ou_arn("Sandbox"))
+                                   .find("register-Workloads_Prod").update(property_dependencies={}) or s, "controls-on-registered-ous"),
     "missing-ml-scp": (lambda s: _drop(s, "att-mlgov-sagemaker-require-kms-Workloads"), "workload-ou-ml-scps"),
     "missing-endpoint-deny": (lambda s: _drop(s, "att-mlgov-deny-sagemaker-endpoints-Sandbox"), "endpoint-deny-attachment"),
     "baseline-not-at-root": (lambda s: _drop(s, "att-mlgov-region-allow-list-root"), "baseline-scps-at-root"),
@@ -50,15 +55,34 @@ def test_eleven_scps_on_one_ou(run):
     assert policies_of(run(stack)) == {"scp-attachments-per-target"}
 
 
-def test_nine_of_ours_fit_but_reserved_slots_are_config(run):
+def _with_extra_scps_on_workloads(count: int):
     stack = org_stack()
     ws = next(r for r in stack.resources if r["name"] == "ou-workloads")
-    for i in range(5):  # 9 of ours
+    for i in range(count):
         p = res(POLICY, f"extra-{i}", {"name": f"extra-{i}", "content": scp_doc(sid=f"X{i}")}, id=f"p-x{i}")
         stack.resources += [p, res(ATTACH, f"att-extra-{i}", {"policyId": f"p-x{i}", "targetId": ws["id"]},
                                    pdeps={"policyId": [p["urn"]], "targetId": [ws["urn"]]})]
-    assert run(stack) == []
-    assert policies_of(run(stack, config={"scp-attachments-per-target": {"reservedSlotsPerTarget": 3}})) == {"scp-attachments-per-target"}
+    return stack
+
+
+def test_three_slots_reserved_by_default_for_full_aws_access_and_control_tower(run):
+    # 4 ML SCPs already on Workloads: 7 of ours + FullAWSAccess + Control Tower's two = 10.
+    assert run(_with_extra_scps_on_workloads(3)) == []
+    violations = run(_with_extra_scps_on_workloads(4))
+    assert policies_of(violations) == {"scp-attachments-per-target"}
+    assert "3 reserved slot(s) at most 7 fit" in violations[0].message
+
+
+def test_reserved_slots_are_config(run):
+    # Without Control Tower only FullAWSAccess is reserved: 9 of ours fit.
+    assert run(_with_extra_scps_on_workloads(5), config={"scp-attachments-per-target": {"reservedSlotsPerTarget": 1}}) == []
+
+
+def test_initial_config_reserves_the_schema_default():
+    from ml_guardrails.policies import INITIAL_CONFIG, scp_attachments_per_target
+
+    default = scp_attachments_per_target.SCHEMA.properties["reservedSlotsPerTarget"]["default"]
+    assert default == INITIAL_CONFIG["scp-attachments-per-target"]["reservedSlotsPerTarget"] == 3
 
 
 def test_ou_six_deep(run):
@@ -200,6 +224,47 @@ def test_organizations_resources_are_not_tag_checked(run):
 
 
 def test_control_unrelated_resources_not_applicable(run_full):
-    result = run_full([res(CONTROL, "c", {"controlIdentifier": "x", "targetIdentifier": "y"})])
+    registration = res(REGISTRATION, "r", {"baselineIdentifier": "arn:aws:controltower:eu-west-1::baseline/17BSJV3IGJ2QSGA2",
+                                           "baselineVersion": "5.0", "targetIdentifier": "y"})
+    result = run_full([registration, res(CONTROL, "c", {"controlIdentifier": "x", "targetIdentifier": "y"}, deps=[registration["urn"]])])
     assert result.violations == []
     assert COVERAGE_POLICIES | S3_POLICIES <= set(result.not_applicable)
+
+
+# -- controls-on-registered-ous ---------------------------------------------------------------
+
+def _without_prod_registration():
+    return _drop(org_stack(), "register-Workloads_Prod")
+
+
+@pytest.mark.parametrize("declared", ["Workloads_Prod", ou_arn("Workloads_Prod")])
+def test_ou_declared_registered_in_stack_config_needs_no_baseline(run, declared):
+    settings = {"mlgov:controlTower": json.dumps({"registeredOus": [declared]})}
+    assert run(_without_prod_registration(), settings=settings) == []
+
+
+def test_ou_declared_registered_in_policy_config(run):
+    config = {"controls-on-registered-ous": {"registeredOus": ["Workloads_Prod"]}}
+    assert run(_without_prod_registration(), config=config) == []
+
+
+def test_registration_reached_through_another_resource_counts(run):
+    stack = org_stack()
+    control = stack.find("ctl-Workloads_Dev-AWS-GR_S3_VERSIONING_ENABLED")
+    control["dependencies"] = [stack.find("ctl-Workloads_Dev-AWS-GR_S3_BUCKET_PUBLIC_READ_PROHIBITED")["urn"]]
+    assert run(stack) == []
+
+
+def test_another_baseline_does_not_register(run):
+    stack = _set(org_stack(), "register-Workloads_Prod", "baselineIdentifier", "arn:aws:controltower:eu-west-1::baseline/LN25R72TTG6IGPTQ")
+    violations = run(stack)
+    assert policies_of(violations) == {"controls-on-registered-ous"}
+    assert len(violations) == 3 and all("Workloads_Prod" in v.message for v in violations)
+
+
+def test_unknown_control_target_gives_no_verdict(run):
+    stack = _without_prod_registration()
+    for control in (r for r in stack.resources if r["name"].startswith("ctl-Workloads_Prod")):
+        control["inputs"]["targetIdentifier"] = control["outputs"]["targetIdentifier"] = UNKNOWN
+        control["property_dependencies"] = {}
+    assert run(stack) == []

@@ -103,6 +103,28 @@ class StackView:
         found = [c for c in self.of_type(*types) if c.id == value or (not is_unknown(c.get("arn")) and c.get("arn") == value)]
         return found
 
+    def direct_dependencies(self, res: Res) -> set[str]:
+        """URNs ``res`` waits for: its dependencies and the resources its inputs come from."""
+        deps = set(res.dependencies)
+        for urns in res.property_dependencies.values():
+            deps.update(urns)
+        deps.discard(res.urn)
+        return {d for d in deps if d in self.by_urn}
+
+    def waits_for(self, res: Res, other: Res) -> bool:
+        """True when ``res`` is created only after ``other`` (a dependency path from one to the other)."""
+        seen: set[str] = set()
+        pending = [res.urn]
+        while pending:
+            urn = pending.pop()
+            for dep in self.direct_dependencies(self.by_urn[urn]):
+                if dep == other.urn:
+                    return True
+                if dep not in seen:
+                    seen.add(dep)
+                    pending.append(dep)
+        return False
+
     def depends_on_type(self, res: Res, key: str, type_: str) -> bool:
         return any(self.by_urn[u].type == type_ for u in res.property_dependencies.get(key, []) if u in self.by_urn)
 

@@ -18,6 +18,7 @@ class TypeToken(StrEnum):
     POLICY = "aws:organizations/policy:Policy"
     POLICY_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
     CONTROL_TOWER_CONTROL = "aws:controltower/controlTowerControl:ControlTowerControl"
+    CONTROL_TOWER_BASELINE = "aws:controltower/baseline:Baseline"
     S3_BUCKET = "aws:s3/bucket:Bucket"
     S3_BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
     S3_BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"

@@ -9,6 +9,7 @@ from . import (
     account_email,
     account_protection,
     baseline_scps_at_root,
+    controls_on_registered_ous,
     endpoint_deny_attachment,
     name_lengths,
     ou_depth,
@@ -40,6 +41,7 @@ MODULES = (
     account_email,
     account_creation_concurrency,
     workload_ou_controls,
+    controls_on_registered_ous,
     workload_ou_ml_scps,
     endpoint_deny_attachment,
     baseline_scps_at_root,
@@ -58,13 +60,12 @@ MODULES = (
 
 ALL_POLICIES = [m.POLICY for m in MODULES]
 
-# The pack's initial config (PolicyPack(initial_config=...)). FullAWSAccess occupies one SCP
-# slot on every target; Control Tower adds its own on registered OUs: raise
-# reservedSlotsPerTarget through --policy-pack-config if so. The level is stated because
-# proto3 cannot tell an unset level from "advisory".
+# The pack's initial config (PolicyPack(initial_config=...)). Three SCP slots of every target
+# are not this stack's: FullAWSAccess, and up to two that Control Tower attaches to each OU
+# it registers. The level is stated because proto3 cannot tell an unset level from "advisory".
 INITIAL_CONFIG = {
     "scp-attachments-per-target": {
         "enforcementLevel": EnforcementLevel.MANDATORY,
-        "reservedSlotsPerTarget": 1,
+        "reservedSlotsPerTarget": scp_attachments_per_target.RESERVED_SLOTS,
     }
 }
