@@ -115,6 +115,10 @@ def check_control_tower(raw: dict[str, Any], parents: dict[str, str], core_accou
         log_ou, audit_ou = core_account_ous.get(CoreAccountRole.LOG_ARCHIVE.value), core_account_ous.get(CoreAccountRole.SECURITY_TOOLING.value)
         if log_ou and audit_ou and log_ou != audit_ou:
             issues.append(ConfigIssue("mlgov:coreAccounts", f"puts the log-archive account in '{log_ou}' and the security-tooling account in '{audit_ou}'; Control Tower needs its integration accounts under one parent OU", "place both in the same OU, e.g. Security"))
+        register = settings.get("registerOus")
+        for index, name in enumerate(register if isinstance(register, list) else []):
+            if name == log_ou:
+                issues.append(ConfigIssue(f"{NS}.registerOus[{index}]", "is the OU of the landing zone's integration accounts (log-archive, security-tooling); Control Tower does not apply the AWSControlTowerBaseline there", "remove it: the landing zone governs that OU itself", name))
     elif managed is False:
         home = (raw.get("organization") or {}).get("homeRegion") if isinstance(raw.get("organization"), dict) else None
         if arn is None:

@@ -23,6 +23,7 @@ class PlannedResource:
     outputs: dict[str, Any]
     retain_on_delete: bool = False
     import_id: str = ""
+    ignore_changes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
