@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policypacks" / "ml-guardrails"
 if str(PACK_DIR) not in sys.path:
@@ -30,6 +31,8 @@ from mlgov.policy_runner import Analysis, Violation, analyze_full  # noqa: E402
 
 PROJECT = "mlgov"
 STACK = "org"
+PACK_VERSION = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())["version"]
+"""The pack's version, as `pulumi policy publish` reads it."""
 PROVIDER_URN = f"urn:pulumi:{STACK}::{PROJECT}::{TypeToken.AWS_PROVIDER}::default_7_51_1"
 STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::{TypeToken.STACK}::{PROJECT}-{STACK}"
 
@@ -39,7 +42,7 @@ __all__ = ["UNKNOWN", "res", "Stack", "scp_doc"]
 class _InProcess:
     def __init__(self) -> None:
         self._servicer = _PolicyAnalyzerServicer(
-            "ml-guardrails", "0.0.1", ALL_POLICIES, EnforcementLevel.MANDATORY, INITIAL_CONFIG)
+            "ml-guardrails", PACK_VERSION, ALL_POLICIES, EnforcementLevel.MANDATORY, INITIAL_CONFIG)
 
     def __getattr__(self, method: str) -> Any:
         rpc = getattr(self._servicer, method)
