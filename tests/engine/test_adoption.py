@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import json
 import re
@@ -15,28 +14,22 @@ from typer.testing import CliRunner
 from mlgov.adoption import NOT_READ_BACK, AdoptionError, account_import_id, import_file
 from mlgov.constants import TypeToken
 from mlgov.engine.runner import run_under_monitor
+from provider_docs import camel, resource_classes
 
 # How the provider says an argument cannot be read back (argument docs) or comes only from the import id (import docs).
 _NOT_READ_BACK_DOC = re.compile(r"no (?:\w+ )?API method for reading|cannot perform drift detection on its value|will always show a difference", re.I)
 _IMPORT_ID_DOC = re.compile(r"import [^\n]*? that have set (\w+)")
 
 
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def provider_documented_not_read_back(type_: str) -> set[str]:
     """Arguments of ``type_`` that pulumi-aws documents as never read back (engine names)."""
-    _, module, name = type_.split(":")
-    package = importlib.import_module(f"pulumi_aws.{module.split('/')[0]}")
-    resource, args = getattr(package, name), getattr(package, f"{name}Args", None)
+    resource, args = resource_classes(type_)
     found = set(_IMPORT_ID_DOC.findall(inspect.getsource(resource)))
     doc = inspect.getdoc(args.__init__) if args else ""
     for argument, text in re.findall(r":param [^\n]*? (\w+): (.*?)(?=\n\s*:param|\Z)", doc or "", re.S):
         if _NOT_READ_BACK_DOC.search(text):
             found.add(argument)
-    return {_camel(argument) for argument in found}
+    return {camel(argument) for argument in found}
 
 
 def test_the_scan_finds_what_the_account_docs_say():

@@ -268,3 +268,42 @@ def test_unknown_control_target_gives_no_verdict(run):
         control["inputs"]["targetIdentifier"] = control["outputs"]["targetIdentifier"] = UNKNOWN
         control["property_dependencies"] = {}
     assert run(stack) == []
+
+
+# -- required-tags: tags from the provider -------------------------------------------------------
+
+def _untagged_bucket(**extra) -> list[dict]:
+    stack = bucket_stack()
+    bucket = stack.find("data")
+    bucket["inputs"].pop("tags")
+    bucket["outputs"].pop("tags")
+    bucket["inputs"].update(extra)
+    return stack
+
+
+def test_tags_from_tags_all_count(run):
+    assert policies_of(run(_untagged_bucket())) == {"required-tags"}
+    assert run(_untagged_bucket(tagsAll=dict(TAGS))) == []
+
+
+@pytest.mark.parametrize("encoded", [True, False])
+def test_tags_from_the_providers_default_tags_count(run, encoded):
+    from mlgov.constants import TypeToken as T
+
+    from .conftest import STACK_URN
+
+    default_tags = {"tags": dict(TAGS)}
+    provider = res(T.AWS_PROVIDER, "account-provider", {"region": "eu-west-1",
+                                                        "defaultTags": json.dumps(default_tags) if encoded else default_tags}, id="p1")
+    provider["provider"], provider["parent"] = "", STACK_URN
+    stack = _untagged_bucket()
+    stack.find("data")["provider"] = f"{provider['urn']}::p1"
+    stack.resources.insert(0, provider)
+    assert run(stack) == []
+    provider["inputs"]["defaultTags"] = json.dumps({"tags": {"mlgov:project": "churn"}}) if encoded else {"tags": {"mlgov:project": "churn"}}
+    violations = run(stack)
+    assert policies_of(violations) == {"required-tags"} and "mlgov:cost-center" in violations[0].message
+
+
+def test_unknown_tags_all_gives_no_verdict(run):
+    assert run(_untagged_bucket(tagsAll=UNKNOWN)) == []
