@@ -35,7 +35,7 @@ def _tracked_text_files() -> list[Path]:
 def test_every_mention_of_the_pack_version_agrees():
     mentions = {}
     for path in _tracked_text_files():
-        if not path.is_file():
+        if not path.is_file() or path == Path(__file__).resolve():  # this file's examples are not mentions
             continue
         for version in MENTION.findall(path.read_text(errors="replace")):
             mentions.setdefault(version, []).append(str(path.relative_to(REPO)))
