@@ -23,6 +23,7 @@ from mlgov.config.control_tower import check_control_tower
 from mlgov.config.references import (
     check_core_accounts,
     check_guardrail_targets,
+    check_identity_center,
     check_ou_tree,
     check_regions,
     core_account_ous,
@@ -60,7 +61,7 @@ def _buildable_guardrails(raw: dict[str, Any]) -> list[str]:
 def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
     return (
         check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, _buildable_guardrails(raw))
-        + check_control_tower(raw, ou_parents(raw), core_account_ous(raw))
+        + check_control_tower(raw, ou_parents(raw), core_account_ous(raw)) + check_identity_center(raw)
     )
 
 

@@ -173,6 +173,7 @@ def _identity_center(config: OrgStackConfig, core_accounts: dict[str, pulumi.Out
                 permission_set_arns=permission_sets.arns,
             ),
         )
+    pulumi.export("platformGroups", config.platform_groups())
     pulumi.export("identityCenterInstanceArn", instances.arns[0])
     pulumi.export("identityStoreId", instances.identity_store_ids[0])
     pulumi.export("permissionSets", permission_sets.arns)
