@@ -7,7 +7,10 @@ import json
 import pytest
 
 from .conftest import UNKNOWN, policies_of, res, scp_doc
-from .golden import ACCOUNT, ATTACH, CONTROL, OU, POLICY, REGISTRATION, TAGS, bucket_stack, org_stack, ou_arn
+from mlgov.constants import TypeToken
+
+from .conftest import Stack
+from .golden import ACCOUNT, ATTACH, CONTROL, CT_BASELINE, OU, POLICY, REGISTRATION, TAGS, bucket_stack, org_stack, ou_arn, ou_id
 from .golden import drop as _drop
 from .golden import set_prop as _set
 
@@ -307,3 +310,68 @@ def test_tags_from_the_providers_default_tags_count(run, encoded):
 
 def test_unknown_tags_all_gives_no_verdict(run):
     assert run(_untagged_bucket(tagsAll=UNKNOWN)) == []
+
+
+# -- config-rule-recorders ------------------------------------------------------------------------
+
+RULE = TypeToken.CONFIG_ORGANIZATION_MANAGED_RULE
+MANAGEMENT = "999988887777"
+
+
+def recorder_stack(*, excluded=("management", "acct-security"), waits=True, manifest_names_log=True) -> Stack:
+    """An organization whose Config rule is compliant: Workloads registered, the landing zone records in the log
+    account, the rule waits for the registration and excludes the management and the Security account."""
+    org = res(TypeToken.ORGANIZATION, "org", {"featureSet": "ALL"}, id="o-abcdefghij",
+              outputs={"id": "o-abcdefghij", "masterAccountId": MANAGEMENT, "roots": [{"id": "r-ab12"}]})
+    ous = {name: res(OU, f"ou-{name.lower()}", {"name": name, "parentId": "r-ab12"}, id=ou_id(name),
+                     outputs={"id": ou_id(name), "arn": ou_arn(name), "name": name, "parentId": "r-ab12"})
+           for name in ("Security", "Workloads")}
+    accounts = {}
+    for key, ou, number in (("acct-log", "Security", "111111111111"), ("acct-security", "Security", "222222222222"),
+                            ("acct-workload", "Workloads", "333333333333")):
+        accounts[key] = res(ACCOUNT, key, {"name": key, "email": f"aws+{key}@example.com", "parentId": ou_id(ou), "closeOnDeletion": False},
+                            id=number, protect=True, pdeps={"parentId": [ous[ou]["urn"]]})
+    zone_accounts = [accounts["acct-log"]] if manifest_names_log else []
+    manifest = json.dumps({"centralizedLogging": {"accountId": "111111111111" if manifest_names_log else "444444444444"}})
+    zone = res(TypeToken.CONTROL_TOWER_LANDING_ZONE, "zone", {"manifestJson": manifest, "version": "4.0"},
+               pdeps={"manifestJson": [a["urn"] for a in zone_accounts]})
+    baseline = res(REGISTRATION, "register-workloads", {"baselineIdentifier": CT_BASELINE, "baselineVersion": "5.0",
+                                                         "targetIdentifier": ou_arn("Workloads")},
+                   deps=[zone["urn"]], pdeps={"targetIdentifier": [ous["Workloads"]["urn"]]})
+    refs = {"management": (MANAGEMENT, org["urn"])} | {k: (a["id"], a["urn"]) for k, a in accounts.items()}
+    rule = res(RULE, "rule", {"name": "s3-encryption", "ruleIdentifier": "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+                              "excludedAccounts": [refs[k][0] for k in excluded]},
+               deps=[baseline["urn"]] if waits else [], pdeps={"excludedAccounts": [refs[k][1] for k in excluded]} if excluded else {})
+    return Stack([org, *ous.values(), *accounts.values(), zone, baseline, rule])
+
+
+def _recorder_violations(run, stack, **kwargs):
+    return [v for v in run(stack, **kwargs) if v.policy == "config-rule-recorders"]
+
+
+def test_config_rule_golden_passes(run):
+    assert _recorder_violations(run, recorder_stack()) == []
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"excluded": ("acct-security",)}, "management account"),
+    ({"excluded": ("management",)}, "acct-security"),
+    ({"waits": False}, "does not wait"),
+    ({"manifest_names_log": False}, "acct-log"),
+    ({"excluded": ()}, "management account"),
+])
+def test_config_rule_mutation_trips_config_rule_recorders(run, kwargs, words):
+    violations = _recorder_violations(run, recorder_stack(**kwargs))
+    assert violations and any(words in v.message for v in violations), [v.message for v in violations]
+    assert all(v.level == "mandatory" and "Fix:" in v.message for v in violations)
+
+
+def test_config_rule_accepts_an_ou_declared_registered(run):
+    settings = {"mlgov:controlTower": json.dumps({"registeredOus": ["Security"]})}
+    assert _recorder_violations(run, recorder_stack(excluded=("management",)), settings=settings) == []
+
+
+def test_config_rule_unknown_exclusions_give_no_verdict(run):
+    stack = recorder_stack(excluded=("management",))
+    _set(stack, "rule", "excludedAccounts", [MANAGEMENT, UNKNOWN])
+    assert _recorder_violations(run, stack) == []

@@ -10,11 +10,10 @@ or the stack's ``mlgov:controlTower.registeredOus`` (OU names or ARNs).
 
 from __future__ import annotations
 
-from typing import Any
-
 from pulumi_policy import PolicyConfigSchema, Severity
 
-from ..common import is_unknown, mandatory_stack_policy, policy_config, stack_setting, string_list_prop, violation
+from .. import registration
+from ..common import is_unknown, mandatory_stack_policy, policy_config, violation
 from ..graph import Res, StackView
 from ..tokens import TypeToken
 
@@ -25,36 +24,7 @@ REMEDIATION = (
     "target_identifier=<the OU's arn>), and give the control depends_on that Baseline. If Control Tower already "
     "governs the OU, list it in mlgov:controlTower.registeredOus."
 )
-SCHEMA = PolicyConfigSchema(
-    properties={
-        "registeredOus": string_list_prop("OUs (names or ARNs) registered with Control Tower outside any stack.", []),
-        "registrationBaselineIds": string_list_prop(
-            "Baselines whose enablement registers an OU (the id after 'baseline/').", ["17BSJV3IGJ2QSGA2"]),
-    }
-)
-
-
-def _declared(cfg: dict[str, Any]) -> set[str]:
-    settings = stack_setting("controlTower")
-    from_stack = settings.get("registeredOus") if isinstance(settings, dict) else None
-    return set(cfg["registeredOus"]) | {str(v) for v in (from_stack if isinstance(from_stack, list) else [])}
-
-
-def _registers(baseline: Res, ids: set[str]) -> bool:
-    identifier = baseline.get("baselineIdentifier")
-    return is_unknown(identifier) or (isinstance(identifier, str) and identifier.rsplit("/", 1)[-1] in ids)
-
-
-def _same_target(view: StackView, a: Res, b: Res) -> bool | None:
-    """Whether two resources target the same OU; None when preview cannot tell."""
-    ous_a = view.refs(a, "targetIdentifier", TypeToken.ORGANIZATIONAL_UNIT)
-    ous_b = view.refs(b, "targetIdentifier", TypeToken.ORGANIZATIONAL_UNIT)
-    if ous_a and ous_b:
-        return bool({o.urn for o in ous_a} & {o.urn for o in ous_b})
-    value_a, value_b = a.get("targetIdentifier"), b.get("targetIdentifier")
-    if is_unknown(value_a) or is_unknown(value_b):
-        return None
-    return isinstance(value_a, str) and value_a == value_b
+SCHEMA = PolicyConfigSchema(properties=dict(registration.SCHEMA_PROPERTIES))
 
 
 def _describe(view: StackView, control: Res) -> str:
@@ -71,10 +41,9 @@ def validate(args, report_violation) -> None:
     if not controls:
         args.not_applicable("the stack has no ControlTowerControl resources")
     cfg = policy_config(args, SCHEMA)
-    declared, ids = _declared(cfg), set(cfg["registrationBaselineIds"])
-    registrations = [b for b in view.of_type(TypeToken.CONTROL_TOWER_BASELINE) if _registers(b, ids)]
+    declared, registrations = registration.declared(cfg), registration.registrations(view, cfg)
     for control in controls:
-        matches = [(b, _same_target(view, control, b)) for b in registrations]
+        matches = [(b, registration.same_target(view, control, b)) for b in registrations]
         if any(same is None for _, same in matches):
             continue  # a target is unknown at preview: no verdict
         registering = [b for b, same in matches if same]
