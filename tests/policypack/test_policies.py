@@ -375,3 +375,59 @@ def test_config_rule_unknown_exclusions_give_no_verdict(run):
     stack = recorder_stack(excluded=("management",))
     _set(stack, "rule", "excludedAccounts", [MANAGEMENT, UNKNOWN])
     assert _recorder_violations(run, stack) == []
+
+
+# -- security-service-admins ----------------------------------------------------------------------
+
+REGIONS = ("eu-west-1", "eu-central-1")
+
+
+def security_admin_stack(*, regions=REGIONS, auto_enable_in=REGIONS, delegated=()) -> Stack:
+    from .conftest import STACK_URN
+
+    resources = []
+    for region in dict.fromkeys([*regions, *auto_enable_in]):
+        for account in ("management", "security"):
+            provider = res(TypeToken.AWS_PROVIDER, f"{account}-{region}", {"region": region}, id=f"{account}{region}")
+            provider.update(provider="", parent=STACK_URN)
+            resources.append(provider)
+    def on(resource, account, region):
+        resource["provider"] = f"urn:pulumi:org::mlgov::{TypeToken.AWS_PROVIDER}::{account}-{region}::{account}{region}"
+        return resource
+    for region in regions:
+        resources.append(on(res(TypeToken.GUARDDUTY_ORGANIZATION_ADMIN_ACCOUNT, f"gd-admin-{region}", {"adminAccountId": "222222222222"}), "management", region))
+        resources.append(on(res(TypeToken.SECURITYHUB_ORGANIZATION_ADMIN_ACCOUNT, f"sh-admin-{region}", {"adminAccountId": "222222222222"}), "management", region))
+    for region in auto_enable_in:
+        resources.append(on(res(TypeToken.GUARDDUTY_ORGANIZATION_CONFIGURATION, f"gd-auto-{region}", {"detectorId": "d1", "autoEnableOrganizationMembers": "ALL"}), "security", region))
+        resources.append(on(res(TypeToken.SECURITYHUB_ORGANIZATION_CONFIGURATION, f"sh-auto-{region}", {"autoEnable": True}), "security", region))
+    for principal in delegated:
+        resources.append(res(TypeToken.DELEGATED_ADMINISTRATOR, f"delegated-{principal.split('.')[0]}", {"accountId": "222222222222", "servicePrincipal": principal}))
+    return Stack(resources)
+
+
+ORG_SETTINGS = {"mlgov:organization": json.dumps({"allowedRegions": list(REGIONS)})}
+
+
+def _admin_violations(run, stack, **kwargs):
+    return [v for v in run(stack, settings=ORG_SETTINGS, **kwargs) if v.policy == "security-service-admins"]
+
+
+def test_security_admins_golden_passes(run):
+    assert _admin_violations(run, security_admin_stack(delegated=("access-analyzer.amazonaws.com",))) == []
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"regions": ("eu-west-1",), "auto_enable_in": ("eu-west-1",)}, "not in allowed region eu-central-1"),
+    ({"auto_enable_in": ("eu-west-1",)}, "no organization configuration"),
+    ({"delegated": ("guardduty.amazonaws.com",)}, "through Organizations"),
+])
+def test_security_admin_mutation_trips_security_service_admins(run, kwargs, words):
+    violations = _admin_violations(run, security_admin_stack(**kwargs))
+    assert violations and any(words in v.message for v in violations), [v.message for v in violations]
+
+
+def test_security_admin_regions_also_from_policy_config(run):
+    stack = security_admin_stack(regions=("eu-west-1",), auto_enable_in=("eu-west-1",))
+    config = {"security-service-admins": {"regions": ["eu-west-1", "us-east-1"]}}
+    violations = [v for v in run(stack, config=config) if v.policy == "security-service-admins"]
+    assert len(violations) == 2 and all("us-east-1" in v.message for v in violations)

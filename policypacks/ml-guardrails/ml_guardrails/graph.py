@@ -27,6 +27,8 @@ class Res:
     parent: str | None
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    provider_props: dict[str, Any] = field(default_factory=dict)
+    """Inputs of the resource's provider (region, allowedAccountIds, defaultTags ...); {} when unknown."""
 
     @property
     def id(self) -> Any:
@@ -34,6 +36,12 @@ class Res:
 
     def get(self, *path: Any) -> Any:
         return dig(self.props, *path)
+
+    @property
+    def region(self) -> Any:
+        """Where the resource lives: its own ``region`` argument, else its provider's region (None if neither says)."""
+        own = self.get("region")
+        return own if own is not None else self.provider_props.get("region")
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class StackView:
                     parent=r.parent.urn if getattr(r, "parent", None) is not None else None,
                     dependencies=[d.urn for d in (r.dependencies or [])],
                     property_dependencies={k: [d.urn for d in v] for k, v in (r.property_dependencies or {}).items()},
+                    provider_props=plain(dict(r.provider.props or {})) if getattr(r, "provider", None) is not None else {},
                 )
             )
         self.by_urn = {r.urn: r for r in self.resources}

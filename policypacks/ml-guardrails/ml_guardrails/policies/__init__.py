@@ -22,6 +22,7 @@ from . import (
     s3_tls_only,
     s3_versioning,
     sagemaker_domain_vpc_kms,
+    security_service_admins,
     sagemaker_endpoint_environment,
     sagemaker_notebook_hardening,
     sagemaker_vpc_kms,
@@ -58,6 +59,7 @@ MODULES = (
     required_tags,
     resource_policy_principals,
     permission_set_admin,
+    security_service_admins,
 )
 
 ALL_POLICIES = [m.POLICY for m in MODULES]
