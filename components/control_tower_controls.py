@@ -8,9 +8,10 @@ a time, so the registrations form a chain; it runs many control operations at
 once, so the controls follow in bounded parallel batches (``mlgov.control_tower``
 says why each number is what it is).
 
-AWS has no AWS-GR control that detects unencrypted buckets, so the encryption
-requirement is the AWS Config managed rule S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED,
-deployed organization-wide. Such a rule fails unless every account it covers has a
+AWS has no AWS-GR control that detects unencrypted buckets (S3 encrypts every
+new bucket with SSE-S3 since January 2023), so the encryption requirement is the
+AWS Config managed rule S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED, deployed
+organization-wide. Such a rule fails unless every account it covers has a
 configuration recorder (pulumi-aws, ``cfg.OrganizationManagedRule``): it waits for
 the registrations that bring the recorders, and excludes the accounts that have none.
 """

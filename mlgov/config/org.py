@@ -21,11 +21,11 @@ from mlgov.config.fields import (
     Region,
     RoleName,
     TagKey,
-    email_from_template,
     invalid,
 )
 from mlgov.control_tower import ancestors, registration_order
 from mlgov.environments import RULES
+from mlgov.naming import email_from_template
 from mlgov.guardrails.settings import GuardrailSettings
 from mlgov.constants import (
     ENVIRONMENT_OU,
