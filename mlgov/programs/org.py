@@ -156,9 +156,12 @@ def _identity_center(config: OrgStackConfig, core_accounts: dict[str, pulumi.Out
     """Permission sets in the organization's Identity Center instance; the environment stacks assign them."""
     instances = aws.ssoadmin.get_instances()
     if not instances.arns:
+        # An organization's Identity Center instance can only be enabled in the console, after the organization
+        # exists: a new organization runs its first `up` without it (README, "Deploying a fresh organization").
         raise pulumi.RunError(
-            "IAM Identity Center is not enabled in this organization's home region. "
-            "Fix: enable it in the management account, or set mlgov:identityCenter.enabled: false"
+            "mlgov:identityCenter.enabled is true, but IAM Identity Center is not enabled in this organization's home region. "
+            "Fix: on a new organization run the first `pulumi up` with mlgov:identityCenter.enabled: false, enable IAM Identity "
+            "Center in the management account's console, then set it back to true"
         )
     permission_sets = PermissionSets("identity", PermissionSetsArgs(instance_arn=instances.arns[0], tags=MANAGED_BY_TAGS))
     groups = {PlatformGroup(key): name for key, name in config.platform_groups().items()}

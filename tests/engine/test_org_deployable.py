@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mlgov.config.loader import load_stack_file
 from mlgov.constants import CoreAccountRole, TypeToken
 from mlgov.control_tower import AWS_CONTROL_TOWER_BASELINE_ID
@@ -121,3 +123,30 @@ def test_no_delegated_administrator_for_a_service_with_its_own_designation(org_p
     principals = {d.inputs["servicePrincipal"] for d in org_plan.of_type(TypeToken.DELEGATED_ADMINISTRATOR)}
     assert not principals & {"guardduty.amazonaws.com", "securityhub.amazonaws.com"}
     assert "access-analyzer.amazonaws.com" in principals
+
+
+def test_without_identity_center_the_program_names_the_sequence(repo):
+    from dataclasses import dataclass
+
+    from mlgov.constants import InvokeToken
+    from mlgov.engine.fakes import FakeOrganization
+    from mlgov.engine.runner import run_under_monitor
+    from mlgov.programs.org import build_org_stack
+
+    @dataclass(frozen=True)
+    class FreshOrganization(FakeOrganization):
+        """An organization whose Identity Center is not enabled yet."""
+
+        def call(self, token, args, account):
+            if token == InvokeToken.SSO_INSTANCES:
+                return {"arns": [], "identityStoreIds": [], "id": self.region, "region": self.region}
+            return super().call(token, args, account)
+
+    config = _config(repo)
+    with pytest.raises(Exception, match=r"identityCenter\.enabled: false") as raised:
+        run_under_monitor(lambda: build_org_stack(config), stack="org", organization=FreshOrganization("mlgov", "eu-west-1"))
+    assert "console" in str(raised.value)
+    # The same organization plans with Identity Center left out, as the README's first step says.
+    off = config.model_copy(update={"identity_center": config.identity_center.model_copy(update={"enabled": False})})
+    plan = run_under_monitor(lambda: build_org_stack(off), stack="org", organization=FreshOrganization("mlgov", "eu-west-1"))
+    assert plan.of_type(TypeToken.CONTROL_TOWER_LANDING_ZONE) and not plan.of_type(TypeToken.SSO_PERMISSION_SET)
