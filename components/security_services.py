@@ -14,7 +14,7 @@ created first, so designating it does not leave an unmanaged copy behind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -41,11 +41,45 @@ class SecurityServiceAdminsArgs:
     """What must exist first (the organization with both services trusted)."""
 
 
+@dataclass(frozen=True)
+class _Service:
+    """How one service is administered: its subscription in the administrator account, the designation
+    from the management account, and the administrator's auto-enable setting for member accounts."""
+
+    key: str
+    subscription: str
+    """Resource-name part of the subscription in the administrator account."""
+    subscribe: Callable[[str, pulumi.ResourceOptions], pulumi.CustomResource]
+    designate: Callable[..., pulumi.CustomResource]
+    auto_enable: Callable[[str, pulumi.CustomResource, pulumi.ResourceOptions], pulumi.CustomResource]
+
+
+SERVICES: tuple[_Service, ...] = (
+    _Service(
+        "guardduty",
+        "guardduty-detector",
+        subscribe=lambda name, opts: aws.guardduty.Detector(name, enable=True, opts=opts),
+        designate=aws.guardduty.OrganizationAdminAccount,
+        auto_enable=lambda name, detector, opts: aws.guardduty.OrganizationConfiguration(
+            name, detector_id=detector.id, auto_enable_organization_members=GUARDDUTY_AUTO_ENABLE, opts=opts),
+    ),
+    _Service(
+        "securityhub",
+        "securityhub",
+        subscribe=lambda name, opts: aws.securityhub.Account(name, opts=opts),
+        designate=aws.securityhub.OrganizationAdminAccount,
+        # New accounts get Security Hub with the default standards.
+        auto_enable=lambda name, _hub, opts: aws.securityhub.OrganizationConfiguration(
+            name, auto_enable=True, auto_enable_standards="DEFAULT", opts=opts),
+    ),
+)
+
+
 class SecurityServiceAdmins(pulumi.ComponentResource):
     def __init__(self, name: str, args: SecurityServiceAdminsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:security_services:SecurityServiceAdmins", name, None, opts)
-        self.guardduty_admins: dict[str, aws.guardduty.OrganizationAdminAccount] = {}
-        self.securityhub_admins: dict[str, aws.securityhub.OrganizationAdminAccount] = {}
+        # service key -> region -> the designation (OrganizationAdminAccount)
+        self.designations: dict[str, dict[str, pulumi.CustomResource]] = {service.key: {} for service in SERVICES}
         for region in dict.fromkeys(args.regions):
             management = aws.Provider(
                 child_name(name, "management", region),
@@ -57,42 +91,19 @@ class SecurityServiceAdmins(pulumi.ComponentResource):
                 child_name(name, "admin", region), args.admin_account_id, args.access_role_name, region,
                 parent=self, session_name=f"mlgov-org-security-admin-{region}",
             )
-            in_management = pulumi.ResourceOptions(parent=self, provider=management)
-            self.guardduty_admins[region] = self._guardduty(name, region, args, admin, in_management)
-            self.securityhub_admins[region] = self._securityhub(name, region, args, admin, in_management)
-        self.register_outputs({"regions": list(self.guardduty_admins)})
-
-    def _guardduty(self, name, region, args, admin, in_management) -> aws.guardduty.OrganizationAdminAccount:
-        detector = aws.guardduty.Detector(
-            child_name(name, "guardduty-detector", region), enable=True,
-            opts=pulumi.ResourceOptions(parent=self, provider=admin, depends_on=list(args.depends_on)),
-        )
-        designation = aws.guardduty.OrganizationAdminAccount(
-            child_name(name, "guardduty-admin", region), admin_account_id=args.admin_account_id,
-            opts=pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(depends_on=[detector, *args.depends_on])),
-        )
-        aws.guardduty.OrganizationConfiguration(
-            child_name(name, "guardduty-auto-enable", region),
-            detector_id=detector.id,
-            auto_enable_organization_members=GUARDDUTY_AUTO_ENABLE,
-            opts=pulumi.ResourceOptions(parent=self, provider=admin, depends_on=[designation]),
-        )
-        return designation
-
-    def _securityhub(self, name, region, args, admin, in_management) -> aws.securityhub.OrganizationAdminAccount:
-        hub = aws.securityhub.Account(
-            child_name(name, "securityhub", region),
-            opts=pulumi.ResourceOptions(parent=self, provider=admin, depends_on=list(args.depends_on)),
-        )
-        designation = aws.securityhub.OrganizationAdminAccount(
-            child_name(name, "securityhub-admin", region), admin_account_id=args.admin_account_id,
-            opts=pulumi.ResourceOptions.merge(in_management, pulumi.ResourceOptions(depends_on=[hub, *args.depends_on])),
-        )
-        aws.securityhub.OrganizationConfiguration(
-            child_name(name, "securityhub-auto-enable", region),
-            # New accounts get Security Hub with the default standards.
-            auto_enable=True,
-            auto_enable_standards="DEFAULT",
-            opts=pulumi.ResourceOptions(parent=self, provider=admin, depends_on=[designation]),
-        )
-        return designation
+            for service in SERVICES:
+                subscription = service.subscribe(
+                    child_name(name, service.subscription, region),
+                    pulumi.ResourceOptions(parent=self, provider=admin, depends_on=list(args.depends_on)),
+                )
+                designation = service.designate(
+                    child_name(name, f"{service.key}-admin", region),
+                    admin_account_id=args.admin_account_id,
+                    opts=pulumi.ResourceOptions(parent=self, provider=management, depends_on=[subscription, *args.depends_on]),
+                )
+                service.auto_enable(
+                    child_name(name, f"{service.key}-auto-enable", region), subscription,
+                    pulumi.ResourceOptions(parent=self, provider=admin, depends_on=[designation]),
+                )
+                self.designations[service.key][region] = designation
+        self.register_outputs({"regions": list(dict.fromkeys(args.regions))})

@@ -39,19 +39,6 @@ def plan_controls(**overrides):
     return run_under_monitor(lambda: ControlTowerControls("controls", ControlTowerControlsArgs(**args)), stack="test")
 
 
-def waits_for(result, resource, other) -> bool:
-    """A dependency path from ``resource`` to ``other`` (what the engine orders by)."""
-    by_urn = result.by_urn()
-    pending, seen = [resource.urn], set()
-    while pending:
-        for dep in by_urn[pending.pop()].dependencies:
-            if dep == other.urn:
-                return True
-            if dep not in seen and dep in by_urn:
-                seen.add(dep)
-                pending.append(dep)
-    return False
-
 
 def test_registrations_parent_first_one_at_a_time():
     result = plan_controls()
@@ -65,7 +52,7 @@ def test_registrations_parent_first_one_at_a_time():
     order = registration_order(TARGETS, PARENTS)
     chain = [registrations[name.lower().replace("_", "-")] for name in order]
     for before, after in zip(chain, chain[1:]):
-        assert waits_for(result, after, before)
+        assert result.waits_for(after, before)
     assert chain[0].inputs["targetIdentifier"] == ARNS["Workloads"]
 
 
@@ -78,7 +65,7 @@ def test_each_control_waits_for_its_ous_registration_and_every_ou_operation():
     for control in controls:
         own = next(r for r in registrations if r.inputs["targetIdentifier"] == control.inputs["targetIdentifier"])
         assert own.urn in control.dependencies
-        assert all(waits_for(result, control, registration) for registration in registrations)
+        assert all(result.waits_for(control, registration) for registration in registrations)
 
 
 def waves(result, resources) -> dict[int, int]:
@@ -88,7 +75,7 @@ def waves(result, resources) -> dict[int, int]:
 
     def level(resource) -> int:
         if resource.urn not in levels:
-            before = [level(other) for other in resources if other is not resource and waits_for(result, resource, other)]
+            before = [level(other) for other in resources if other is not resource and result.waits_for(resource, other)]
             levels[resource.urn] = 1 + max(before, default=0)
         return levels[resource.urn]
 
@@ -130,7 +117,7 @@ def test_config_rule_after_every_registration_excluding_accounts_without_recorde
     (rule,) = result.of_type(TypeToken.CONFIG_ORGANIZATION_MANAGED_RULE)
     assert rule.inputs["ruleIdentifier"] == S3_ENCRYPTION_CONFIG_RULE
     assert rule.inputs["excludedAccounts"] == ["999988887777", "111122223333"]
-    assert all(waits_for(result, rule, r) for r in result.of_type(TypeToken.CONTROL_TOWER_BASELINE))
+    assert all(result.waits_for(rule, r) for r in result.of_type(TypeToken.CONTROL_TOWER_BASELINE))
 
 
 def test_controls_on_an_ou_registered_elsewhere_wait_for_the_other_registrations_only():

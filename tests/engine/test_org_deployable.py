@@ -16,19 +16,6 @@ def _config(repo):
     return load_stack_file(repo / "stacks", "org")
 
 
-def _waits_for(plan, resource, other) -> bool:
-    by_urn = plan.by_urn()
-    pending, seen = [resource.urn], set()
-    while pending:
-        current = by_urn[pending.pop()]
-        for dep in [*current.dependencies, *(u for urns in current.property_dependencies.values() for u in urns)]:
-            if dep == other.urn:
-                return True
-            if dep not in seen and dep in by_urn:
-                seen.add(dep)
-                pending.append(dep)
-    return False
-
 
 def _ou_by_arn(plan):
     return {ou.outputs["arn"]: ou for ou in plan.of_type(TypeToken.ORGANIZATIONAL_UNIT)}
@@ -43,7 +30,7 @@ def test_landing_zone_after_the_organization_and_its_two_accounts(org_plan, repo
     accounts = _accounts(org_plan)
     (organization,) = org_plan.of_type(TypeToken.ORGANIZATION)
     for needed in (accounts["log-archive"], accounts["security-tooling"], organization):
-        assert _waits_for(org_plan, zone, needed), needed.name
+        assert org_plan.waits_for(zone, needed), needed.name
     manifest = json.loads(zone.inputs["manifestJson"])
     assert manifest["centralizedLogging"]["accountId"] == accounts["log-archive"].id
     assert manifest["securityRoles"]["accountId"] == accounts["security-tooling"].id
@@ -57,16 +44,16 @@ def test_every_control_targets_a_registered_ou_and_waits_for_its_registration(or
     (zone,) = org_plan.of_type(TypeToken.CONTROL_TOWER_LANDING_ZONE)
     for registration in registrations.values():
         assert registration.inputs["baselineIdentifier"].endswith("/" + AWS_CONTROL_TOWER_BASELINE_ID)
-        assert _waits_for(org_plan, registration, zone)
+        assert org_plan.waits_for(registration, zone)
         parent = ous[registration.inputs["targetIdentifier"]].inputs["parentId"]
         parent_ou = next((ou for ou in ous.values() if ou.id == parent), None)
         if parent_ou is not None:  # nested OU: its parent is registered first
-            assert _waits_for(org_plan, registration, registrations[parent_ou.outputs["arn"]])
+            assert org_plan.waits_for(registration, registrations[parent_ou.outputs["arn"]])
     controls = org_plan.of_type(TypeToken.CONTROL_TOWER_CONTROL)
     assert controls
     for control in controls:
         registration = registrations[control.inputs["targetIdentifier"]]
-        assert _waits_for(org_plan, control, registration)
+        assert org_plan.waits_for(control, registration)
 
 
 def test_ous_holding_project_accounts_are_registered(org_plan, repo):
@@ -85,7 +72,7 @@ def test_config_rule_excludes_every_account_without_a_recorder_and_waits_for_reg
         has_recorder = ous[account.inputs["parentId"]].outputs["arn"] in registered or role in recording
         assert (account.id in excluded) != has_recorder, role
     for registration in org_plan.of_type(TypeToken.CONTROL_TOWER_BASELINE):
-        assert _waits_for(org_plan, rule, registration)
+        assert org_plan.waits_for(rule, registration)
 
 
 def _provider(plan, resource):
@@ -112,7 +99,7 @@ def test_guardduty_and_security_hub_administered_in_every_allowed_region(org_pla
             # Auto-enable is the administrator's own setting: made from inside the security-tooling account.
             assert json.loads(provider.inputs["allowedAccountIds"]) == [security]
             admin = next(a for a in admins if _provider(org_plan, a).inputs["region"] == provider.inputs["region"])
-            assert _waits_for(org_plan, setting, admin)
+            assert org_plan.waits_for(setting, admin)
     for setting in org_plan.of_type(TypeToken.GUARDDUTY_ORGANIZATION_CONFIGURATION):
         assert setting.inputs["autoEnableOrganizationMembers"] == "ALL"
     for setting in org_plan.of_type(TypeToken.SECURITYHUB_ORGANIZATION_CONFIGURATION):
