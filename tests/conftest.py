@@ -33,6 +33,15 @@ def org_plan(sample_plans):
 
 
 @pytest.fixture(scope="session")
+def all_plans():
+    """Every sample stack planned together (org, the environments, shared), by stack name."""
+    from mlgov.engine import plan_stacks
+
+    result = plan_stacks(["org", "sandbox", "dev", "preprod", "prod", "shared"])
+    return {stack.name: stack for stack in result.stacks}
+
+
+@pytest.fixture(scope="session")
 def org_plan_dict(org_plan):
     return org_plan.to_dict()
 

@@ -131,7 +131,9 @@ def test_scp_statement_change_reaches_every_ou_and_account(repo, cache):
         report = run_diff("main", ["org"], repo=repo, cache=cache)
         again = run_diff("main", ["org"], repo=repo)  # no cache: a second base worktree and subprocess
     org = stack(report, "org")
-    assert not org.added and not org.removed and not report.dangers
+    assert not org.removed and not report.dangers
+    # A new allowed region gets its GuardDuty and Security Hub administration, nothing else is added.
+    assert org.added and all(r.name.endswith("-eu-north-1") and r.name.startswith("security-services-") for r in org.added)
     changed = {r.name: r for r in org.changed}
     policy = changed["scp-region-allow-list"]
     assert policy.type == POLICY
@@ -190,6 +192,7 @@ def test_account_email_change_is_destructive_and_a_rename_is_not(repo, cache):
         "account-shared-services",
         "core-access-log-archive-platform-admins-platformadmin",
         "core-access-log-archive-security-auditors-securityaudit",
+        "landing-zone-landing-zone",  # the landing zone's logs go to that account
     ]
     markdown = to_markdown(report)
     assert markdown.index("### ⛔ Destructive changes") < markdown.index("### Changes per stack")
