@@ -102,6 +102,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
                 vpc_cidr=project.vpc_cidr,
                 availability_zones=args.availability_zones,
                 data_lake=args.data_lake,
+                studio_home_retention=project.studio_home_retention,
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )

@@ -83,6 +83,8 @@ def build_org_stack(config: OrgStackConfig) -> None:
             opts=pulumi.ResourceOptions(depends_on=[organization]),
         )
 
+    _service_catalog_sharing(organization, accounts.accounts[CoreAccountRole.TEAM_SHARED_SERVICES.value])
+
     if config.identity_center.enabled:
         _identity_center(config, {role: account.id for role, account in accounts.accounts.items()})
 
@@ -102,6 +104,25 @@ def build_org_stack(config: OrgStackConfig) -> None:
         {key: {"id": account.id, "arn": account.arn, "email": account.email} for key, account in accounts.accounts.items()},
     )
     pulumi.export("policies", {key: policy.id for key, policy in policies.policies.items()})
+
+
+def _service_catalog_sharing(organization: Organization, portfolio_owner: aws.organizations.Account) -> None:
+    """Let the team shared services account share its portfolio inside the organization.
+
+    Only organizational shares are accepted on the recipients' behalf, and only the
+    management account or Service Catalog's delegated administrator may make them, once
+    organizations access is enabled through Service Catalog itself (it must be enabled from
+    the management account; Service Catalog administrator guide, "Sharing with AWS
+    Organizations")."""
+    access = aws.servicecatalog.OrganizationsAccess(
+        "servicecatalog-organizations-access", enabled=True, opts=pulumi.ResourceOptions(depends_on=[organization])
+    )
+    aws.organizations.DelegatedAdministrator(
+        "delegated-admin-servicecatalog",
+        account_id=portfolio_owner.id,
+        service_principal="servicecatalog.amazonaws.com",
+        opts=pulumi.ResourceOptions(depends_on=[access]),
+    )
 
 
 def _identity_center(config: OrgStackConfig, core_accounts: dict[str, pulumi.Output[str]]) -> None:

@@ -8,6 +8,7 @@ with the ``id`` output of candidate resources.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +28,8 @@ class Res:
     parent: str | None
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    provider_props: dict[str, Any] | None = None
+    """Inputs of the resource's provider (None when the engine named none)."""
 
     @property
     def id(self) -> Any:
@@ -34,6 +37,30 @@ class Res:
 
     def get(self, *path: Any) -> Any:
         return dig(self.props, *path)
+
+    def deploying_role(self) -> Any:
+        """ARN of the role the resource's provider assumes (the principal that creates and
+        changes it); None when the provider assumes none (the caller's own credentials,
+        which the pack cannot know); UNKNOWN when unknown at preview.
+
+        Providers receive complex config as JSON strings, so ``assumeRoles`` may arrive
+        encoded; a program that passed plain dicts leaves the SDK's snake_case keys in it."""
+        props = self.provider_props or {}
+        for key in ("assumeRoles", "assumeRole"):
+            value = props.get(key)
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError:
+                    continue
+            if is_unknown(value):
+                return UNKNOWN
+            first = value[0] if isinstance(value, list) and value else value
+            if isinstance(first, dict):
+                role = first.get("roleArn", first.get("role_arn"))
+                if role is not None:
+                    return role
+        return None
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,7 @@ class StackView:
                     parent=r.parent.urn if getattr(r, "parent", None) is not None else None,
                     dependencies=[d.urn for d in (r.dependencies or [])],
                     property_dependencies={k: [d.urn for d in v] for k, v in (r.property_dependencies or {}).items()},
+                    provider_props=plain(r.provider.props) if getattr(r, "provider", None) is not None else None,
                 )
             )
         self.by_urn = {r.urn: r for r in self.resources}
@@ -102,6 +130,20 @@ class StackView:
             return []
         found = [c for c in self.of_type(*types) if c.id == value or (not is_unknown(c.get("arn")) and c.get("arn") == value)]
         return found
+
+    def ordered_after(self, res: Res, other: Res) -> bool:
+        """``res`` is created and updated after ``other``: a dependency path leads from one to
+        the other (direct, through ``depends_on``, or through values used)."""
+        seen, todo = set(), list(res.dependencies)
+        while todo:
+            urn = todo.pop()
+            if urn == other.urn:
+                return True
+            if urn in seen or urn not in self.by_urn:
+                continue
+            seen.add(urn)
+            todo.extend(self.by_urn[urn].dependencies)
+        return False
 
     def depends_on_type(self, res: Res, key: str, type_: str) -> bool:
         return any(self.by_urn[u].type == type_ for u in res.property_dependencies.get(key, []) if u in self.by_urn)
