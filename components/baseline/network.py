@@ -56,6 +56,8 @@ def plan_subnets(cidr_block: str, zones: tuple[str, ...]) -> tuple[list[str], st
 
 
 class ProjectNetwork(pulumi.ComponentResource):
+    """The project VPC: private subnets, the VPC endpoints SageMaker needs and a workload security
+    group that reaches them all, and internet egress only where the environment's rules allow it."""
     def __init__(self, name: str, args: ProjectNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:network:ProjectNetwork", name, None, opts)
         private_cidrs, public_cidr = plan_subnets(args.cidr_block, args.availability_zones)

@@ -95,6 +95,8 @@ def tls_only_policy(bucket_arn: pulumi.Input[str], *extra_statements: dict[str, 
 
 
 class SecureBucket(pulumi.ComponentResource):
+    """A bucket with versioning, SSE-KMS, a public access block, optional Object Lock, and a
+    TLS-only policy applied after all of them: the shape every bucket of the platform has."""
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:secure_bucket:SecureBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

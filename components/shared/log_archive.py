@@ -43,6 +43,8 @@ class LogArchiveArgs:
 
 
 class LogArchive(pulumi.ComponentResource):
+    """The organization's log bucket and its key (and, when asked, the organization trail):
+    evidence that nobody but break-glass can delete, written by CloudTrail and Config."""
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:log_archive:LogArchive", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -11,7 +11,7 @@ writing logs). A condition on a key the pack cannot know (anything but the keys 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -180,7 +180,3 @@ def _names_everyone(stmt: Mapping[str, Any]) -> Any:
     if principal == "*" or (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))):
         return True
     return UNKNOWN
-
-
-def statements_with_effect(statements: Iterable[Mapping[str, Any]], effect: str) -> list[Mapping[str, Any]]:
-    return [s for s in statements if s.get("Effect") == effect]
