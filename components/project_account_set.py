@@ -60,6 +60,8 @@ class ProjectAccountSetArgs:
     """GitHub 'owner/name' whose workflows deploy (trust 'github')."""
     pipeline_branch: str = "main"
     """Branch whose workflows may assume the pipeline role (trust 'github')."""
+    studio_home_retention: str = "Retain"
+    """What deleting the Studio domain does to the users' home directories: ``Retain`` or ``Delete``."""
 
 
 class ProjectAccountSet(pulumi.ComponentResource):
@@ -110,6 +112,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
                 vpc_cidr=args.vpc_cidr,
                 availability_zones=args.availability_zones,
                 data_lake=args.data_lake,
+                studio_home_retention=args.studio_home_retention,
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )

@@ -76,6 +76,9 @@ SERVICES: tuple[_Service, ...] = (
 
 
 class SecurityServiceAdmins(pulumi.ComponentResource):
+    """GuardDuty and Security Hub administered by the security-tooling account in every allowed region,
+    with auto-enable for the organization's accounts, so no region and no new account goes unwatched."""
+
     def __init__(self, name: str, args: SecurityServiceAdminsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:security_services:SecurityServiceAdmins", name, None, opts)
         # service key -> region -> the designation (OrganizationAdminAccount)

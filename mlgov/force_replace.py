@@ -184,6 +184,7 @@ _ROWS: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
     ("aws:servicecatalog/tagOption:TagOption", "servicecatalog/tag_option.go", True, ("key",)),
     ("aws:servicecatalog/tagOptionResourceAssociation:TagOptionResourceAssociation",
      "servicecatalog/tag_option_resource_association.go", True, ("resourceId", "tagOptionId")),
+    ("aws:servicecatalog/organizationsAccess:OrganizationsAccess", "servicecatalog/organizations_access.go", False, ("enabled",)),
     ("aws:servicecatalog/portfolioShare:PortfolioShare", "servicecatalog/portfolio_share.go", True, ("portfolioId", "principalId", "type")),
     # Data lake: Lake Formation, Glue
     ("aws:lakeformation/dataLakeSettings:DataLakeSettings", "lakeformation/data_lake_settings.go", True, ("catalogId",)),
@@ -279,6 +280,8 @@ STATEFUL_TYPES: Mapping[str, str] = MappingProxyType({
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "model package group",
     "aws:servicecatalog/product:Product": "Service Catalog product",
     "aws:servicecatalog/portfolio:Portfolio": "Service Catalog portfolio",
+    # Provisioned products point at the version they were launched or updated from.
+    "aws:servicecatalog/provisioningArtifact:ProvisioningArtifact": "Service Catalog product version",
     "aws:ecr/repository:Repository": "ECR repository",
     "aws:codeartifact/domain:Domain": "CodeArtifact domain",
     "aws:codeartifact/repository:Repository": "CodeArtifact repository",

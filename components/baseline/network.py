@@ -56,11 +56,8 @@ def plan_subnets(cidr_block: str, zones: tuple[str, ...]) -> tuple[list[str], st
 
 
 class ProjectNetwork(pulumi.ComponentResource):
-    """The project's VPC: private subnets per zone, security groups, the VPC endpoints SageMaker needs,
-    and an internet gateway with NAT only where the environment's rules allow egress.
-
-    Private by default so data leaves only through endpoints the platform chose.
-    """
+    """The project VPC: private subnets, the VPC endpoints SageMaker needs and a workload security
+    group that reaches them all, and internet egress only where the environment's rules allow it."""
 
     def __init__(self, name: str, args: ProjectNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:network:ProjectNetwork", name, None, opts)
@@ -94,26 +91,6 @@ class ProjectNetwork(pulumi.ComponentResource):
             tags={**tags, "Name": child_name(name, "endpoints-sg")},
             opts=child,
         )
-        # Studio needs NFS (2049) between its apps and the domain's EFS, and distributed
-        # training talks container to container: all traffic within the group itself.
-        workload_egress = [
-            {"protocol": "-1", "from_port": 0, "to_port": 0, "self": True, "description": "within the group"},
-            {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": [args.cidr_block], "description": "HTTPS to the endpoints"},
-        ]
-        if args.internet_egress:
-            workload_egress.append(
-                {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"], "description": "HTTPS out through NAT"}
-            )
-        self.workload_security_group = aws.ec2.SecurityGroup(
-            child_name(name, "workloads-sg"),
-            vpc_id=self.vpc.id,
-            description="SageMaker Studio apps and jobs",
-            ingress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "self": True, "description": "within the group"}],
-            egress=workload_egress,
-            tags={**tags, "Name": child_name(name, "workloads-sg")},
-            opts=child,
-        )
-
         self.endpoints: dict[str, aws.ec2.VpcEndpoint] = {}
         for service in INTERFACE_ENDPOINT_SERVICES:
             self.endpoints[service] = self._endpoint(
@@ -128,6 +105,35 @@ class ProjectNetwork(pulumi.ComponentResource):
             )
         for service in GATEWAY_ENDPOINT_SERVICES:
             self.endpoints[service] = self._endpoint(name, args, service, "Gateway", child, route_table_ids=[self.private_route_table.id])
+
+        # Studio needs NFS (2049) between its apps and the domain's EFS, and distributed
+        # training talks container to container: all traffic within the group itself.
+        # Interface endpoints answer inside the VPC's range; a gateway endpoint is a route to
+        # the service's prefix list, which the VPC range does not cover.
+        workload_egress = [
+            {"protocol": "-1", "from_port": 0, "to_port": 0, "self": True, "description": "within the group"},
+            {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": [args.cidr_block], "description": "HTTPS to the interface endpoints"},
+            {
+                "protocol": "tcp",
+                "from_port": 443,
+                "to_port": 443,
+                "prefix_list_ids": [self.endpoints[service].prefix_list_id for service in GATEWAY_ENDPOINT_SERVICES],
+                "description": "HTTPS to the gateway endpoints (" + ", ".join(GATEWAY_ENDPOINT_SERVICES) + ")",
+            },
+        ]
+        if args.internet_egress:
+            workload_egress.append(
+                {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"], "description": "HTTPS out through NAT"}
+            )
+        self.workload_security_group = aws.ec2.SecurityGroup(
+            child_name(name, "workloads-sg"),
+            vpc_id=self.vpc.id,
+            description="SageMaker Studio apps and jobs",
+            ingress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "self": True, "description": "within the group"}],
+            egress=workload_egress,
+            tags={**tags, "Name": child_name(name, "workloads-sg")},
+            opts=child,
+        )
 
         self.internet_gateway: aws.ec2.InternetGateway | None = None
         self.nat_gateway: aws.ec2.NatGateway | None = None

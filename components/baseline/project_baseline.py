@@ -19,7 +19,7 @@ from components.baseline.budget import AccountBudget, AccountBudgetArgs
 from components.baseline.kms import ProjectKey, ProjectKeyArgs
 from components.baseline.network import ProjectNetwork, ProjectNetworkArgs
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, bucket_name
-from components.baseline.studio import DataLakeRead, StudioDomain, StudioDomainArgs, check_members
+from components.baseline.studio import HOME_RETENTION, DataLakeRead, StudioDomain, StudioDomainArgs, check_members
 from components.naming import child_name, kebab
 from mlgov.constants import PROJECT, Environment
 from mlgov.environments import EnvironmentRules
@@ -58,6 +58,8 @@ class ProjectBaselineArgs:
     """Buckets to create, one per purpose; must include 'data' and 'artifacts'."""
     data_lake: DataLakeRead | None = None
     """Curated data-lake zone the project reads; given only where rules.data_lake_access holds."""
+    studio_home_retention: str = "Retain"
+    """What deleting the Studio domain does to the users' home directories: ``Retain`` or ``Delete``."""
 
 
 def check_args(args: ProjectBaselineArgs) -> None:
@@ -71,6 +73,8 @@ def check_args(args: ProjectBaselineArgs) -> None:
         errors.append(f"tag {PROJECT_TAG_KEY}='{args.tags[PROJECT_TAG_KEY]}' contradicts project '{args.project}'")
     if args.data_lake is not None and not args.rules.data_lake_access:
         errors.append(f"'{args.environment}' accounts have no data-lake access (rules table), yet a data-lake read was given")
+    if args.studio_home_retention not in HOME_RETENTION:
+        errors.append(f"studio home retention '{args.studio_home_retention}' is not one of {', '.join(HOME_RETENTION)}")
     missing = [purpose for purpose in BUCKET_PURPOSES if purpose not in args.bucket_purposes]
     if missing:
         errors.append(f"bucket purposes lack {', '.join(missing)}")
@@ -143,6 +147,7 @@ class ProjectBaseline(pulumi.ComponentResource):
                 members=args.members,
                 tags=tags,
                 data_lake=args.data_lake,
+                home_retention=args.studio_home_retention,
             ),
             opts=child,
         )

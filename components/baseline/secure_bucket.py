@@ -1,9 +1,15 @@
-"""An S3 bucket with every companion pulumi-aws 7 splits out: versioning, SSE-KMS, public access block, TLS-only policy.
+"""An S3 bucket with every companion pulumi-aws 7 splits out: versioning, SSE-KMS, public access block,
+optional Object Lock, TLS-only policy.
 
 In pulumi-aws 7 the bucket's inline ``versioning`` / ``server_side_encryption_configuration``
 arguments are deprecated; the companions are separate resources whose ``bucket``
 input is the bucket's id, which records the link (propertyDependencies) the
 policy pack uses to tell which companion belongs to which bucket.
+
+The policy comes last: it depends on every other companion, because S3 refuses
+concurrent configuration changes of one bucket, and because a policy that protects a
+setting (a log bucket's versioning or Object Lock) must not be in force before the
+stack has applied that setting.
 """
 
 from __future__ import annotations
@@ -56,8 +62,20 @@ class SecureBucketArgs:
     """Leave False: a destroy must never silently delete project data."""
     extra_statements: tuple[dict[str, Any], ...] = ()
     """More bucket-policy statements (values may be Outputs); the TLS-only deny always stays first."""
-    object_lock_enabled: bool = False
-    """Create the bucket with S3 Object Lock (only possible at creation; needs versioning, which is always on)."""
+    object_lock: "ObjectLockRetention | None" = None
+    """Create the bucket with S3 Object Lock and this default retention (Object Lock can only be
+    enabled at creation; it needs versioning, which is always on)."""
+
+
+@dataclass(frozen=True)
+class ObjectLockRetention:
+    mode: str
+    """``GOVERNANCE`` (break-glass may bypass it) or ``COMPLIANCE`` (nobody may)."""
+    days: int
+    """Default retention of every new object version."""
+    aliases: tuple[pulumi.Alias, ...] = ()
+    """Earlier identities of the lock configuration resource (e.g. when its caller created it),
+    so moving it under the bucket component is not a replacement."""
 
 
 def tls_only_statement(bucket_arn: pulumi.Input[str]) -> dict[str, Any]:
@@ -77,11 +95,8 @@ def tls_only_policy(bucket_arn: pulumi.Input[str], *extra_statements: dict[str, 
 
 
 class SecureBucket(pulumi.ComponentResource):
-    """A bucket with versioning, SSE-KMS, a full public access block and a TLS-only policy.
-
-    Every bucket of the product goes through here so none can miss a companion the
-    guardrails require.
-    """
+    """A bucket with versioning, SSE-KMS, a public access block, optional Object Lock, and a
+    TLS-only policy applied after all of them: the shape every bucket of the platform has."""
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:secure_bucket:SecureBucket", name, None, opts)
@@ -92,7 +107,7 @@ class SecureBucket(pulumi.ComponentResource):
             force_destroy=args.force_destroy,
             tags=args.tags,
             # Passed only when asked for, so the inputs of existing buckets stay as they were.
-            **({"object_lock_enabled": True} if args.object_lock_enabled else {}),
+            **({"object_lock_enabled": True} if args.object_lock is not None else {}),
             opts=child,
         )
         self.versioning = aws.s3.BucketVersioning(
@@ -122,12 +137,22 @@ class SecureBucket(pulumi.ComponentResource):
             restrict_public_buckets=True,
             opts=child,
         )
+        self.object_lock: aws.s3.BucketObjectLockConfiguration | None = None
+        if args.object_lock is not None:
+            self.object_lock = aws.s3.BucketObjectLockConfiguration(
+                child_name(name, "object-lock"),
+                bucket=self.bucket.id,
+                object_lock_enabled="Enabled",
+                rule={"default_retention": {"mode": args.object_lock.mode, "days": args.object_lock.days}},
+                # Object Lock needs versioning on first.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.versioning], aliases=list(args.object_lock.aliases)),
+            )
+        settings = [self.versioning, self.encryption, self.public_access_block, *([self.object_lock] if self.object_lock else [])]
         self.policy = aws.s3.BucketPolicy(
             child_name(name, "policy"),
             bucket=self.bucket.id,
             policy=tls_only_policy(self.bucket.arn, *args.extra_statements),
-            # S3 rejects concurrent PutBucketPolicy / PutPublicAccessBlock on one bucket.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.public_access_block]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=settings),
         )
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn

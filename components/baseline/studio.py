@@ -40,6 +40,8 @@ MEMBER_ROLE_TAG_KEY = "mlgov:member-role"
 """Tag key recording the member's team role on the profile."""
 MEMBER_ROLES: tuple[str, ...] = ("data-scientist", "ml-engineer")
 """Team roles a member may have."""
+HOME_RETENTION: tuple[str, ...] = ("Retain", "Delete")
+"""What SageMaker may do with a domain's EFS home directories when the domain is deleted."""
 
 _PROFILE_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 SAGEMAKER_JOB_ACTIONS: tuple[str, ...] = (
@@ -74,6 +76,10 @@ class StudioDomainArgs:
     """Tags for the role, the domain and every profile."""
     data_lake: "DataLakeRead | None" = None
     """The curated data-lake zone the execution role may read (environments with data-lake access only)."""
+    home_retention: str = "Retain"
+    """``Retain`` keeps the users' home directories (the domain's EFS) when the domain is deleted;
+    ``Delete`` deletes them with it. Kept, the file system's mount targets stay in the
+    subnets, so neither they nor the VPC can be deleted until the mount targets are."""
 
 
 @dataclass(frozen=True)
@@ -286,8 +292,8 @@ class StudioDomain(pulumi.ComponentResource):
             },
             # Spaces and apps inherit the profile's tags, so the ABAC tag reaches them.
             tag_propagation="ENABLED",
-            # Deleting the domain must not delete the users' home directories.
-            retention_policy={"home_efs_file_system": "Retain"},
+            # Read only when the domain is deleted: by default its deletion keeps the users' home directories.
+            retention_policy={"home_efs_file_system": args.home_retention},
             tags=args.tags,
             opts=child,
         )

@@ -2,9 +2,11 @@
 
 Logs are evidence. The bucket is created with Object Lock (GOVERNANCE mode,
 default retention from config) and versioning, and its policy denies every
-way of losing logs (delete, lifecycle, versioning or lock changes, governance
-bypass) to everyone but the break-glass role; changing the policy itself is
-left to break-glass and the role the platform deploys with.
+way of losing logs (delete, lifecycle change, governance bypass) to everyone but
+the break-glass role. The settings the stack itself manages (versioning, the
+Object Lock retention, the policy) may be changed by break-glass and by the role
+the platform deploys with, and by nobody else: denying them to the deploying role
+would fail the next change of ``retentionDays``.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, bucket_name
+from components.baseline.secure_bucket import ObjectLockRetention, SecureBucket, SecureBucketArgs, bucket_name
 from components.naming import child_name
 from components.shared.key import SharedKey, SharedKeyArgs
-from components.shared.policies import log_bucket_statements
+from components.shared.policies import LogSources, log_bucket_statements, log_writer_key_statements
 from mlgov.constants import PROJECT
 
 ORGANIZATION_TRAIL = "mlgov-organization-trail"
@@ -41,9 +43,8 @@ class LogArchiveArgs:
 
 
 class LogArchive(pulumi.ComponentResource):
-    """The organization's log bucket: Object Lock in GOVERNANCE mode, versioning, KMS, a policy that
-    lets the organization's CloudTrail and Config write and nobody but break-glass lose logs.
-    """
+    """The organization's log bucket and its key (and, when asked, the organization trail):
+    evidence that nobody but break-glass can delete, written by CloudTrail and Config."""
 
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:log_archive:LogArchive", name, None, opts)
@@ -55,18 +56,7 @@ class LogArchive(pulumi.ComponentResource):
                 account_id=args.account_id,
                 region=args.region,
                 services=("s3",),
-                extra_statements=(
-                    {
-                        "Sid": "OrganizationTrailEncrypts",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                        "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
-                        "Resource": "*",
-                        "Condition": {
-                            "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": pulumi.Output.concat("arn:aws:cloudtrail:*:", args.management_account_id, ":trail/*")}
-                        },
-                    },
-                ),
+                extra_statements=log_writer_key_statements(LogSources(args.organization_id, args.management_account_id)),
                 tags=args.tags,
             ),
             opts=child,
@@ -78,19 +68,13 @@ class LogArchive(pulumi.ComponentResource):
                 bucket=bucket,
                 kms_key_arn=self.key.arn,
                 tags={**args.tags, "mlgov:purpose": "organization-logs"},
-                object_lock_enabled=True,
+                # The lock configuration was once a child of this component: same name, new parent.
+                object_lock=ObjectLockRetention("GOVERNANCE", args.retention_days, aliases=(pulumi.Alias(parent=self),)),
                 extra_statements=log_bucket_statements(bucket, args.account_id, args.break_glass_role_name, args.deploy_role_name, args.organization_id),
             ),
             opts=child,
         )
-        self.object_lock = aws.s3.BucketObjectLockConfiguration(
-            child_name(name, "logs", "object-lock"),
-            bucket=self.bucket.bucket.id,
-            object_lock_enabled="Enabled",
-            rule={"default_retention": {"mode": "GOVERNANCE", "days": args.retention_days}},
-            # Object Lock needs versioning on first.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.bucket.versioning]),
-        )
+        self.object_lock = self.bucket.object_lock
         self.trail = None
         if args.management_provider is not None:
             self.trail = aws.cloudtrail.Trail(

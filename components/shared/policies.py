@@ -8,7 +8,8 @@ deny statements, which only take rights away.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -50,15 +51,67 @@ LOG_PROTECTION_ACTIONS = (
     "s3:DeleteObjectVersion",
     "s3:DeleteBucket",
     "s3:PutLifecycleConfiguration",
-    "s3:PutBucketVersioning",
-    "s3:PutBucketObjectLockConfiguration",
     "s3:BypassGovernanceRetention",
 )
-"""Ways to lose logs: only the break-glass role may use them on the log bucket."""
-LOG_POLICY_ACTIONS = ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy")
-"""Changing the bucket policy would lift the protections; the deploying role keeps it so Pulumi can manage it."""
-LOG_SERVICES = {"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]}
-"""The organization's log writers: the organization trail and AWS Config."""
+"""Ways to lose logs that the stack never uses: only the break-glass role may use them on the log bucket."""
+LOG_SETTING_ACTIONS = (
+    "s3:PutBucketVersioning",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+)
+"""Changes of the protections themselves. The stack manages these settings (versioning, the
+Object Lock retention, the policy), so the deploying role keeps them besides break-glass:
+denying them to it fails the next ``pulumi up`` that changes one."""
+
+
+@dataclass(frozen=True)
+class LogSources:
+    """Where the organization's logs come from: what the writers' key statements are confined to."""
+
+    organization_id: pulumi.Input[str]
+    management_account_id: pulumi.Input[str]
+    """Account of the organization trail (its ARN is in CloudTrail's encryption context)."""
+
+
+def _organization_trail_key(sources: LogSources) -> dict[str, Any]:
+    return {
+        "Sid": "OrganizationTrailEncrypts",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": pulumi.Output.concat("arn:aws:cloudtrail:*:", sources.management_account_id, ":trail/*")}},
+    }
+
+
+def _config_delivery_key(sources: LogSources) -> dict[str, Any]:
+    # Config delivers from every account of the organization, so the organization confines it.
+    return {
+        "Sid": "ConfigDeliveryEncrypts",
+        "Effect": "Allow",
+        "Principal": {"Service": "config.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceOrgID": sources.organization_id}},
+    }
+
+
+# The organization's log writers (the organization trail, AWS Config) -> the key-policy
+# statement that lets the service encrypt what it delivers: the bucket encrypts with its
+# KMS key on the writer's behalf, so a writer the bucket policy lets in but the key does
+# not fails every delivery ("Permissions for the KMS key", AWS Config and CloudTrail guides).
+LOG_WRITERS: dict[str, Callable[[LogSources], dict[str, Any]]] = {
+    "cloudtrail.amazonaws.com": _organization_trail_key,
+    "config.amazonaws.com": _config_delivery_key,
+}
+LOG_SERVICES = {"Service": sorted(LOG_WRITERS)}
+"""Principal of the bucket statements that let the log writers in."""
+
+
+def log_writer_key_statements(sources: LogSources) -> tuple[dict[str, Any], ...]:
+    """Key-policy statements for every log writer of ``LOG_WRITERS``, one per service."""
+    return tuple(statement(sources) for statement in LOG_WRITERS.values())
 
 
 def model_package_group_arns(region: str, account_id: pulumi.Input[str], group: str) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
@@ -125,7 +178,8 @@ def log_bucket_statements(
     deploy_role_name: pulumi.Input[str],
     organization_id: pulumi.Input[str],
 ) -> tuple[dict[str, Any], ...]:
-    """Deny-delete for everyone but break-glass, and writes from the organization's log services."""
+    """Deny-delete for everyone but break-glass, setting changes for everyone but break-glass and
+    the deploying role, and writes from the organization's log services."""
     arn = bucket_arn(bucket)
     objects = pulumi.Output.concat(arn, "/*")
     break_glass = role_arn(log_archive_account_id, break_glass_role_name)
@@ -139,10 +193,10 @@ def log_bucket_statements(
             "Condition": {"ArnNotLike": {"aws:PrincipalArn": break_glass}},
         },
         {
-            "Sid": "DenyPolicyChangesExceptBreakGlassAndDeployer",
+            "Sid": "DenySettingChangesExceptBreakGlassAndDeployer",
             "Effect": "Deny",
             "Principal": "*",
-            "Action": list(LOG_POLICY_ACTIONS),
+            "Action": list(LOG_SETTING_ACTIONS),
             "Resource": arn,
             "Condition": {"ArnNotLike": {"aws:PrincipalArn": [break_glass, role_arn(log_archive_account_id, deploy_role_name)]}},
         },

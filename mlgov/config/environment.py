@@ -98,6 +98,10 @@ class Project(ConfigModel):
     """CIDR of the project VPC. Accounts are never connected, so projects may share ranges."""
     pipeline: PipelineSettings = PipelineSettings()
     """How the project's pipeline authenticates in its automation accounts (preprod, prod)."""
+    studio_home_retention: Literal["Retain", "Delete"] = "Retain"
+    """What deleting the project's Studio domain does to its users' home directories (EFS):
+    keep them (the default: nothing lost) or delete them, which lets a retired project's VPC
+    be deleted in one ``pulumi up``. Applied when the domain is deleted, so set it before."""
 
     @field_validator("stages")
     @classmethod

@@ -10,6 +10,7 @@ Stack outputs are compared as they are. Values the program marked secret are
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -77,6 +78,23 @@ def _json_document(text: str) -> Any:
     return value if isinstance(value, (dict, list)) else None
 
 
+def _pointer(property_path: str) -> str:
+    """Pulumi's ``ignoreChanges`` path (``a.b[0]``, ``a["b.c"]``) as this module's pointer (``/a/b/0``)."""
+    parts = re.findall(r'\["([^"]*)"\]|\[(\d+|\*)\]|([^.\[\]]+)', property_path)
+    return "".join("/" + escape(quoted or index or plain) for quoted, index, plain in parts)
+
+
+def _not_ignored(changes: list[PropertyChange], ignore_changes: Iterable[str]) -> list[PropertyChange]:
+    """Changes the engine acts on: a property under ``ignoreChanges`` keeps its old value, so it is no change."""
+    prefixes = [_pointer(path) for path in ignore_changes]
+
+    def ignored(path: str) -> bool:
+        head = path.split("#", 1)[0]
+        return any(head == prefix or head.startswith(prefix + "/") or head.startswith(prefix + "[") for prefix in prefixes)
+
+    return [change for change in changes if not ignored(change.path)]
+
+
 def _violation_key(violation: dict[str, Any]) -> tuple[str, str, str]:
     return (str(violation.get("policy", "")), str(violation.get("urn", "")), str(violation.get("message", "")))
 
@@ -107,7 +125,7 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
         result.removed.append(ResourceChange(urn, r["type"], r["name"], "remove", bool(r.get("protect"))))
     for urn in sorted(set(base_resources) & set(head_resources), key=lambda u: _resource_sort_key(head_resources[u])):
         old, new = base_resources[urn], head_resources[urn]
-        changes = diff_values(old.get("inputs") or {}, new.get("inputs") or {})
+        changes = _not_ignored(diff_values(old.get("inputs") or {}, new.get("inputs") or {}), new.get("ignore_changes") or [])
         if bool(old.get("protect")) != bool(new.get("protect")):
             changes.append(PropertyChange("(protect)", bool(old.get("protect")), bool(new.get("protect"))))
         if changes:

@@ -276,6 +276,15 @@ def _codeartifact_repository(org: FakeOrganization, urn, name, inputs, account):
     arn = f"arn:aws:codeartifact:{org.region}:{account}:repository/{inputs.get('domain')}/{inputs.get('repository')}"
     return arn, {**inputs, "id": arn, "arn": arn, "domainOwner": account}
 
+def _vpc_endpoint(org: FakeOrganization, urn, name, inputs, account):
+    resource_id = "vpce-" + digest(urn, 17, "0123456789abcdef")
+    outputs = {**inputs, "id": resource_id, "arn": f"arn:aws:ec2:{org.region}:{account}:vpc-endpoint/{resource_id}"}
+    # A gateway endpoint routes to the service's managed prefix list (the provider's default type).
+    if inputs.get("vpcEndpointType", "Gateway") == "Gateway":
+        outputs["prefixListId"] = "pl-" + digest(str(inputs.get("serviceName")), 8, "0123456789abcdef")
+    return resource_id, outputs
+
+
 _MAKERS = {
     TypeToken.ORGANIZATION: _organization,
     TypeToken.ORGANIZATIONAL_UNIT: _ou,
@@ -294,4 +303,5 @@ _MAKERS = {
     TypeToken.SERVICECATALOG_PRODUCT: _catalog_id("prod-"),
     TypeToken.CODEARTIFACT_DOMAIN: _codeartifact_domain,
     TypeToken.CODEARTIFACT_REPOSITORY: _codeartifact_repository,
+    TypeToken.EC2_VPC_ENDPOINT: _vpc_endpoint,
 }

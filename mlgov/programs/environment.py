@@ -70,6 +70,7 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
                 pipeline_trust=project.pipeline.trust,
                 pipeline_repository=project.pipeline.repository,
                 pipeline_branch=project.pipeline.branch,
+                studio_home_retention=project.studio_home_retention,
             ),
         )
     if config.identity_assignments:

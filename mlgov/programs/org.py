@@ -107,6 +107,8 @@ def build_org_stack(config: OrgStackConfig) -> None:
         ),
     )
 
+    _service_catalog_sharing(organization, accounts.accounts[CoreAccountRole.TEAM_SHARED_SERVICES.value])
+
     if config.identity_center.enabled:
         _identity_center(config, {role: account.id for role, account in accounts.accounts.items()})
 
@@ -149,6 +151,25 @@ def _landing_zone(config: OrgStackConfig, organization: Organization, accounts: 
             depends_on=(organization, log_archive, audit),
             tags=MANAGED_BY_TAGS,
         ),
+    )
+
+
+def _service_catalog_sharing(organization: Organization, portfolio_owner: aws.organizations.Account) -> None:
+    """Let the team shared services account share its portfolio inside the organization.
+
+    Only organizational shares are accepted on the recipients' behalf, and only the
+    management account or Service Catalog's delegated administrator may make them, once
+    organizations access is enabled through Service Catalog itself (it must be enabled from
+    the management account; Service Catalog administrator guide, "Sharing with AWS
+    Organizations")."""
+    access = aws.servicecatalog.OrganizationsAccess(
+        "servicecatalog-organizations-access", enabled=True, opts=pulumi.ResourceOptions(depends_on=[organization])
+    )
+    aws.organizations.DelegatedAdministrator(
+        "delegated-admin-servicecatalog",
+        account_id=portfolio_owner.id,
+        service_principal="servicecatalog.amazonaws.com",
+        opts=pulumi.ResourceOptions(depends_on=[access]),
     )
 
 

@@ -219,6 +219,50 @@ def test_vpc_endpoints_are_complete(planned):
     ]
 
 
+def test_the_sagemaker_group_reaches_every_endpoint_of_its_vpc(planned):
+    """Studio and jobs reach the interface endpoints inside the VPC's range, and S3 only through the
+    gateway endpoint's prefix list: an egress rule to the VPC range alone never reaches S3."""
+    _, plan = planned
+    groups = {g.name.removesuffix("-sg").rsplit("-", 1)[-1]: g for g in plan.of_type(TypeToken.EC2_SECURITY_GROUP)}
+    workloads, endpoints_sg = groups["workloads"], groups["endpoints"]
+    (domain,) = plan.of_type(TypeToken.SAGEMAKER_DOMAIN)
+    assert domain.inputs["defaultUserSettings"]["securityGroups"] == [workloads.id]
+    https = [r for r in workloads.inputs["egress"] if r["protocol"] == "tcp" and r["fromPort"] <= 443 <= r["toPort"]]
+    gateways = [e for e in plan.of_type(TypeToken.EC2_VPC_ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"]
+    assert {e.inputs["serviceName"] for e in gateways} == {f"com.amazonaws.{REGION}.{s}" for s in GATEWAY_ENDPOINT_SERVICES}
+    for endpoint in gateways:
+        prefix_list = endpoint.outputs["prefixListId"]
+        assert prefix_list.startswith("pl-")
+        assert [r for r in https if prefix_list in r.get("prefixListIds", [])], endpoint.inputs["serviceName"]
+    # Interface endpoints: HTTPS out to the VPC range, and in from it on the endpoints' group.
+    assert [r for r in https if r.get("cidrBlocks") == ["10.20.0.0/16"]]
+    interfaces = [e for e in plan.of_type(TypeToken.EC2_VPC_ENDPOINT) if e.inputs["vpcEndpointType"] == "Interface"]
+    assert interfaces and all(e.inputs["securityGroupIds"] == [endpoints_sg.id] for e in interfaces)
+
+
+def test_each_bucket_policy_comes_after_every_other_setting_of_its_bucket(planned):
+    """S3 refuses concurrent changes of one bucket, and a policy in force first may deny the change."""
+    _, plan = planned
+    companions = (TypeToken.S3_BUCKET_VERSIONING, TypeToken.S3_BUCKET_SSE, TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK, TypeToken.S3_BUCKET_OBJECT_LOCK)
+    for policy in plan.of_type(TypeToken.S3_BUCKET_POLICY):
+        (bucket,) = policy.property_dependencies["bucket"]
+        settings = {r.urn for t in companions for r in plan.of_type(t) if bucket in r.property_dependencies.get("bucket", [])}
+        assert len(settings) == 3 and settings <= set(policy.dependencies), policy.name
+
+
+@pytest.mark.parametrize("retention", ["Retain", "Delete"])
+def test_studio_home_retention_follows_the_setting(retention):
+    plan = run_under_monitor(program(args_for(Environment.DEV, studio_home_retention=retention)), stack="retention")
+    (domain,) = plan.of_type(TypeToken.SAGEMAKER_DOMAIN)
+    assert domain.inputs["retentionPolicy"] == {"homeEfsFileSystem": retention}
+
+
+def test_studio_homes_are_kept_unless_asked(planned):
+    _, plan = planned
+    (domain,) = plan.of_type(TypeToken.SAGEMAKER_DOMAIN)
+    assert domain.inputs["retentionPolicy"] == {"homeEfsFileSystem": "Retain"}
+
+
 def test_every_taggable_resource_carries_the_tags(planned):
     environment, plan = planned
     untagged = {}
@@ -258,6 +302,7 @@ def test_children_are_parented_inside_the_baseline(planned):
         ({"rules": rules_for(Environment.PROD)}, "rules are for 'prod'"),
         ({"vpc_cidr": "10.20.0.0/28"}, "between /16 and /24"),
         ({"budget_alert_emails": ()}, "1 to 10 emails"),
+        ({"studio_home_retention": "Keep"}, "studio home retention 'Keep'"),
     ],
 )
 def test_bad_args_are_refused_before_anything_is_created(overrides, message):

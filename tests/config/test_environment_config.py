@@ -63,6 +63,10 @@ def _negative_budget(projects):
     projects[0]["monthlyBudgetUsd"] = -5
 
 
+def _unknown_home_retention(projects):
+    projects[2]["studioHomeRetention"] = "Keep"
+
+
 CASES = [
     (_unknown_stage, "projects.yaml: projects[1].stages[1]", "'sandbox', 'dev', 'preprod' or 'prod'"),
     (_duplicate_name, "projects.yaml: projects[3].name", "another project"),
@@ -70,6 +74,7 @@ CASES = [
     (_duplicate_member, "projects.yaml: projects[3].members[3].user", "listed twice"),
     (_bad_cidr, "projects.yaml: projects[2].vpcCidr", "CIDR"),
     (_negative_budget, "projects.yaml: projects[0].monthlyBudgetUsd", "greater than 0"),
+    (_unknown_home_retention, "projects.yaml: projects[2].studioHomeRetention", "'Retain' or 'Delete'"),
 ]
 
 

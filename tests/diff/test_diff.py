@@ -21,7 +21,7 @@ import yaml
 from typer.testing import CliRunner
 
 from mlgov.diff import DiffError, run_diff
-from mlgov.diff.compare import diff_values
+from mlgov.diff.compare import diff_stack, diff_values
 from mlgov.diff.model import MISSING, PropertyChange
 from mlgov.diff.render import mermaid, render, to_markdown
 from mlgov.diff.run import diff_plans
@@ -296,7 +296,11 @@ def test_a_stack_missing_on_one_side_is_all_added_or_all_removed(org_plan_dict):
     diffs, tree = diff_plans({"org": org_plan_dict}, {}, ["org"])
     (org,) = diffs
     deleted = {(d.type, d.action) for d in org.dangers}
-    assert deleted == {(ACCOUNT, "delete"), (OU, "delete"), (POLICY, "delete"), ("aws:organizations/organization:Organization", "delete")}
+    assert deleted == {
+        (ACCOUNT, "delete"), (OU, "delete"), (POLICY, "delete"), ("aws:organizations/organization:Organization", "delete"),
+        ("aws:controltower/landingZone:LandingZone", "delete"), ("aws:guardduty/detector:Detector", "delete"),
+        ("aws:securityhub/account:Account", "delete"),
+    }
     assert len([d for d in org.dangers if d.type == ACCOUNT]) == 8
     assert all(n.status == "removed" for n in tree if n.name != "Root")
 
@@ -319,9 +323,20 @@ def test_the_mermaid_check_rejects_bad_blocks():
 # ---- replacements and their causes ------------------------------------------------------------
 
 LOG_BUCKET_CODE = "components/shared/log_archive.py"
-CATALOG_TEMPLATE = "components/shared/templates/studio-user-profile.yaml"
+CATALOG_TEMPLATES = "components/shared/templates/studio-user-profile"
 BUCKET = "aws:s3/bucket:Bucket"
-CATALOG_TYPES = ("aws:servicecatalog/product:Product", "aws:servicecatalog/provisioningArtifact:ProvisioningArtifact")
+ARTIFACT = "aws:servicecatalog/provisioningArtifact:ProvisioningArtifact"
+
+
+def publish_version(templates: Path, name: str, text: str) -> None:
+    """Add (or re-record) template version ``name`` with ``text`` in the product's manifest."""
+    import hashlib
+
+    (templates / f"{name}.yaml").write_text(text)
+    manifest = templates / "versions.yaml"
+    entries = [entry for entry in yaml.safe_load(manifest.read_text()) if entry["name"] != name]
+    entries.append({"name": name, "file": f"{name}.yaml", "sha256": hashlib.sha256(text.encode()).hexdigest(), "description": f"version {name}"})
+    manifest.write_text(yaml.safe_dump(entries, sort_keys=False))
 
 
 # The working tree is planned in-process, with the code the process imported: a commit that
@@ -340,6 +355,12 @@ print(json.dumps({"exit": report.exit_code, **{fmt: render(report, fmt) for fmt 
 
 def test_a_commit_changing_an_account_email_a_bucket_name_and_a_catalog_template_shows_three_replacements(tmp_path):
     project = make_repo(tmp_path / "replacements")
+    # The base has a second template version (published versions are artifacts of their own).
+    templates = project / CATALOG_TEMPLATES
+    first = (templates / "v1.yaml").read_text()
+    publish_version(templates, "v2", first + "# v2\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "template v2")
     org_file = project / "stacks" / "Pulumi.org.yaml"
     document = yaml.safe_load(org_file.read_text())
     (log_archive,) = [a for a in org_config(document)["mlgov:coreAccounts"] if a["role"] == "log-archive"]
@@ -348,8 +369,8 @@ def test_a_commit_changing_an_account_email_a_bucket_name_and_a_catalog_template
     code = project / LOG_BUCKET_CODE
     assert '"org-logs"' in code.read_text()
     code.write_text(code.read_text().replace('"org-logs"', '"org-log-archive"'))
-    template = project / CATALOG_TEMPLATE
-    template.write_text(template.read_text() + "# revision 2\n")
+    # Re-publishing v2 with other content: its artifact reads another template URL.
+    publish_version(templates, "v2", first + "# v2, revised\n")
     git(project, "commit", "-qam", "email, bucket name and catalog template")
 
     env = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -363,8 +384,8 @@ def test_a_commit_changing_an_account_email_a_bucket_name_and_a_catalog_template
     (bucket,) = [key for key in replaced if key[1] == BUCKET]
     assert bucket[0] == "shared" and replaced[bucket] == ["bucket"]
     assert bucket[2] == "log-archive-logs-bucket", bucket  # the bucket whose name the commit changed
-    (catalog,) = [key for key in replaced if key[1] in CATALOG_TYPES]
-    assert catalog[0] == "shared" and replaced[catalog] in (["provisioningArtifactParameters"], ["templateUrl"])
+    (catalog,) = [key for key in replaced if key[1] == ARTIFACT]
+    assert catalog[0] == "shared" and replaced[catalog] == ["templateUrl"]
     # The account, the bucket and the product are stateful: each replacement is destructive, with its cause.
     dangers = {(d["stack"], d["type"], d["name"]): d for d in document["destructive"]}
     for key in (("org", ACCOUNT, "account-log-archive"), bucket, catalog):
@@ -403,16 +424,20 @@ def test_removing_one_project_from_a_stack_flags_its_account_deletion_and_nothin
     assert "**delete** Account `account-churn-model-dev`" in to_markdown(report)
 
 
-def test_one_changed_account_role_name_is_one_replacement(org_plan_dict):
+def test_one_changed_account_email_is_one_replacement_and_its_ignored_role_name_none(org_plan_dict):
     head = json.loads(json.dumps(org_plan_dict))
     accounts = [r for r in head["resources"] if r["type"] == ACCOUNT]
     assert len(accounts) == 8
+    # roleName is never read back by the provider, so the program ignores its changes (adoption).
     accounts[0]["inputs"]["roleName"] = "OrganizationAccountAccessRoleV2"
     diffs, _ = diff_plans({"org": org_plan_dict}, {"org": head}, ["org"])
+    assert diffs[0].changed == [] and diffs[0].dangers == []
+    accounts[0]["inputs"]["email"] = "aws+changed@example.com"
+    diffs, _ = diff_plans({"org": org_plan_dict}, {"org": head}, ["org"])
     (org,) = diffs
-    assert [(r.name, r.replace_causes) for r in org.changed] == [(accounts[0]["name"], ["roleName"])]
+    assert [(r.name, r.replace_causes) for r in org.changed] == [(accounts[0]["name"], ["email"])]
     (danger,) = org.dangers
-    assert (danger.name, danger.action, danger.causes, danger.protected) == (accounts[0]["name"], "replace", ["roleName"], True)
+    assert (danger.name, danger.action, danger.causes, danger.protected) == (accounts[0]["name"], "replace", ["email"], True)
 
 
 def test_a_changed_non_stateful_resource_is_marked_replaced_but_not_destructive(org_plan_dict):
@@ -424,3 +449,16 @@ def test_a_changed_non_stateful_resource_is_marked_replaced_but_not_destructive(
     (changed,) = org.changed
     assert (changed.name, changed.replace_causes) == (attachment["name"], ["targetId"])
     assert org.dangers == []
+
+
+def test_a_property_under_ignore_changes_is_no_change():
+    """The engine keeps the old value of an ignored property: the diff must not show it, let alone a replacement."""
+    base = {"name": "org", "kind": "org", "resources": [{
+        "urn": "urn:a", "type": ACCOUNT, "name": "a", "protect": True, "ignore_changes": ["roleName"],
+        "inputs": {"email": "a@example.com", "roleName": "OrganizationAccountAccessRole"}}]}
+    head = json.loads(json.dumps(base))
+    head["resources"][0]["inputs"]["roleName"] = "OtherRole"
+    assert diff_stack("org", base, head).changed == []
+    head["resources"][0]["inputs"]["email"] = "b@example.com"
+    (change,) = diff_stack("org", base, head).changed
+    assert [c.path for c in change.changes] == ["/email"] and change.replace_causes == ["email"]

@@ -8,6 +8,8 @@ from mlgov.constants import TypeToken
 
 from .conftest import Stack, res, scp_doc
 
+from ml_guardrails.tokens import EC2_SUBNET, EC2_VPC  # noqa: E402  (the pack's path comes with conftest)
+
 OU = TypeToken.ORGANIZATIONAL_UNIT
 ORG = TypeToken.ORGANIZATION
 ACCOUNT = TypeToken.ACCOUNT
@@ -119,15 +121,16 @@ TLS_POLICY = ('{"Version":"2012-10-17","Statement":[{"Sid":"TlsOnly","Effect":"D
 def bucket_stack() -> Stack:
     bucket = res(S3["bucket"], "data", {"bucket": "data", "tags": dict(TAGS)}, id="data")
     link = {"bucket": [bucket["urn"]]}
-    return Stack([
-        bucket,
+    settings = [
         res(S3["versioning"], "data-versioning", {"bucket": "data", "versioningConfiguration": {"status": "Enabled"}}, pdeps=link),
         res(S3["sse"], "data-sse", {"bucket": "data", "rules": [{"applyServerSideEncryptionByDefault": {
             "sseAlgorithm": "aws:kms", "kmsMasterKeyId": "arn:aws:kms:eu-west-1:111122223333:key/abc"}}]}, pdeps=link),
         res(S3["pab"], "data-pab", {"bucket": "data", "blockPublicAcls": True, "blockPublicPolicy": True,
                                     "ignorePublicAcls": True, "restrictPublicBuckets": True}, pdeps=link),
-        res(S3["policy"], "data-policy", {"bucket": "data", "policy": TLS_POLICY}, pdeps=link),
-    ])
+    ]
+    # The policy comes after every other setting of its bucket (s3-bucket-policy-deployable).
+    policy = res(S3["policy"], "data-policy", {"bucket": "data", "policy": TLS_POLICY}, pdeps=link, deps=[r["urn"] for r in settings])
+    return Stack([bucket, *settings, policy])
 
 
 # -- resource policies and identity (the shared stack and Identity Center) -----------------
@@ -222,3 +225,127 @@ def identity_stack() -> Stack:
                                                                                          "Action": "sagemaker:List*", "Resource": "*"})},
                                  pdeps=link))
     return Stack(resources)
+
+
+# -- the shared stack's log bucket, project networks, the product portfolio (deployability) --------
+LOG_ACCOUNT = "444455556666"
+DEPLOYER = f"arn:aws:iam::{LOG_ACCOUNT}:role/OrganizationAccountAccessRole"
+BREAK_GLASS = f"arn:aws:iam::{LOG_ACCOUNT}:role/mlgov-break-glass"
+LOG_KEY_ARN = f"arn:aws:kms:eu-west-1:{LOG_ACCOUNT}:key/logs"
+LOG_BUCKET_ARN = "arn:aws:s3:::org-logs"
+LOG_WRITERS = ["cloudtrail.amazonaws.com", "config.amazonaws.com"]
+
+
+def provider(name: str, role_arn: str | None) -> dict:
+    """An explicit aws provider; ``role_arn``: the role it assumes (the engine passes the list JSON-encoded)."""
+    inputs = {"region": "eu-west-1", **({"assumeRoles": json.dumps([{"roleArn": role_arn}])} if role_arn else {})}
+    return res(TypeToken.AWS_PROVIDER, name, inputs, id=f"{name}-id", custom=True)
+
+
+def through(provider_res: dict, *resources: dict) -> list[dict]:
+    for r in resources:
+        r["provider"] = f"{provider_res['urn']}::{provider_res['id']}"
+    return list(resources)
+
+
+def log_bucket_policy(*, exempt: list[str] | None = None) -> list[dict]:
+    """The log bucket's statements: TLS only, deletion for break-glass only, the stack's own settings for
+    break-glass and ``exempt`` (the deployer), writes from the organization's log services."""
+    return [
+        json.loads(TLS_POLICY.replace("arn:aws:s3:::data", LOG_BUCKET_ARN))["Statement"][0],
+        {"Sid": "DenyLogDeletionExceptBreakGlass", "Effect": "Deny", "Principal": "*",
+         "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration", "s3:BypassGovernanceRetention"],
+         "Resource": [LOG_BUCKET_ARN, f"{LOG_BUCKET_ARN}/*"], "Condition": {"ArnNotLike": {"aws:PrincipalArn": BREAK_GLASS}}},
+        {"Sid": "DenySettingChangesExceptBreakGlassAndDeployer", "Effect": "Deny", "Principal": "*",
+         "Action": ["s3:PutBucketVersioning", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketPolicy"],
+         "Resource": LOG_BUCKET_ARN, "Condition": {"ArnNotLike": {"aws:PrincipalArn": [BREAK_GLASS, *(exempt if exempt is not None else [DEPLOYER])]}}},
+        {"Sid": "LogServicesWriteFromOrganization", "Effect": "Allow", "Principal": {"Service": LOG_WRITERS}, "Action": "s3:PutObject",
+         "Resource": f"{LOG_BUCKET_ARN}/*", "Condition": {"StringEquals": {"aws:SourceOrgID": ORG_ID}}},
+    ]
+
+
+def log_key_policy(*writers: str) -> str:
+    return doc(
+        {"Sid": "AccountRootAdministers", "Effect": "Allow", "Principal": {"AWS": root(LOG_ACCOUNT)}, "Action": "kms:*", "Resource": "*"},
+        *({"Sid": f"{w.split('.')[0]}Encrypts", "Effect": "Allow", "Principal": {"Service": w}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+           "Resource": "*", "Condition": {"StringEquals": {"aws:SourceOrgID": ORG_ID}}} for w in writers))
+
+
+def log_bucket_stack() -> Stack:
+    """A log bucket with Object Lock, written by CloudTrail and Config, encrypted with a key both may use,
+    deployed through a provider that assumes DEPLOYER; its policy comes last and spares the deployer."""
+    account = provider("log-archive", DEPLOYER)
+    key = res(KMS_KEY, "logs-key", {"description": "logs", "tags": dict(TAGS), "policy": log_key_policy(*LOG_WRITERS)},
+              id="logs", outputs={"description": "logs", "tags": dict(TAGS), "policy": log_key_policy(*LOG_WRITERS), "arn": LOG_KEY_ARN, "keyId": "logs"})
+    bucket = res(S3["bucket"], "logs", {"bucket": "org-logs", "objectLockEnabled": True, "tags": dict(TAGS)}, id="org-logs")
+    link = {"bucket": [bucket["urn"]]}
+    settings = [
+        res(S3["versioning"], "logs-versioning", {"bucket": "org-logs", "versioningConfiguration": {"status": "Enabled"}}, pdeps=link),
+        res(S3["sse"], "logs-sse", {"bucket": "org-logs", "rules": [{"applyServerSideEncryptionByDefault": {
+            "sseAlgorithm": "aws:kms", "kmsMasterKeyId": LOG_KEY_ARN}}]}, pdeps={**link, "rules": [key["urn"]]}),
+        res(S3["pab"], "logs-pab", {"bucket": "org-logs", "blockPublicAcls": True, "blockPublicPolicy": True,
+                                    "ignorePublicAcls": True, "restrictPublicBuckets": True}, pdeps=link),
+    ]
+    settings.append(res(TypeToken.S3_BUCKET_OBJECT_LOCK, "logs-object-lock", {"bucket": "org-logs", "objectLockEnabled": "Enabled",
+                        "rule": {"defaultRetention": {"mode": "GOVERNANCE", "days": 365}}}, pdeps=link, deps=[settings[0]["urn"]]))
+    policy = res(S3["policy"], "logs-policy", {"bucket": "org-logs", "policy": doc(*log_bucket_policy())}, pdeps=link,
+                 deps=[r["urn"] for r in settings])
+    return Stack([account, *through(account, key, bucket, *settings, policy)])
+
+
+VPC_CIDR = "10.20.0.0/16"
+EC2_SECURITY_GROUP = TypeToken.EC2_SECURITY_GROUP
+EC2_VPC_ENDPOINT = TypeToken.EC2_VPC_ENDPOINT
+S3_PREFIX_LIST = "pl-6ca54005"
+
+
+def https(**peers) -> dict:
+    return {"protocol": "tcp", "fromPort": 443, "toPort": 443, **peers}
+
+
+def network_stack() -> Stack:
+    """A VPC without internet route: two private subnets, an interface endpoint behind its own group,
+    the S3 gateway endpoint, and the Studio domain's group reaching both (the project baseline's shape)."""
+    vpc = res(EC2_VPC, "vpc", {"cidrBlock": VPC_CIDR, "tags": dict(TAGS)}, id="vpc-1")
+    subnets = [res(EC2_SUBNET, f"private-{z}", {"vpcId": "vpc-1", "cidrBlock": cidr, "tags": dict(TAGS)}, id=f"subnet-{z}",
+                   pdeps={"vpcId": [vpc["urn"]]}) for z, cidr in (("a", "10.20.0.0/20"), ("b", "10.20.16.0/20"))]
+    endpoints_sg = res(EC2_SECURITY_GROUP, "endpoints-sg", {"vpcId": "vpc-1", "tags": dict(TAGS), "ingress": [https(cidrBlocks=[VPC_CIDR])]},
+                       id="sg-endpoints", pdeps={"vpcId": [vpc["urn"]]})
+    s3 = res(EC2_VPC_ENDPOINT, "endpoint-s3", {"vpcId": "vpc-1", "serviceName": "com.amazonaws.eu-west-1.s3", "vpcEndpointType": "Gateway",
+                                               "tags": dict(TAGS)}, id="vpce-s3", pdeps={"vpcId": [vpc["urn"]]},
+             outputs={"vpcId": "vpc-1", "serviceName": "com.amazonaws.eu-west-1.s3", "vpcEndpointType": "Gateway", "tags": dict(TAGS),
+                      "id": "vpce-s3", "prefixListId": S3_PREFIX_LIST})
+    api = res(EC2_VPC_ENDPOINT, "endpoint-sagemaker-api", {"vpcId": "vpc-1", "serviceName": "com.amazonaws.eu-west-1.sagemaker.api",
+                                                           "vpcEndpointType": "Interface", "subnetIds": ["subnet-a", "subnet-b"],
+                                                           "securityGroupIds": ["sg-endpoints"], "tags": dict(TAGS)}, id="vpce-api",
+              pdeps={"vpcId": [vpc["urn"]], "subnetIds": [s["urn"] for s in subnets], "securityGroupIds": [endpoints_sg["urn"]]})
+    workloads = res(EC2_SECURITY_GROUP, "workloads-sg", {"vpcId": "vpc-1", "tags": dict(TAGS), "egress": [
+        {"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True},
+        https(cidrBlocks=[VPC_CIDR]),
+        https(prefixListIds=[S3_PREFIX_LIST]),
+    ]}, id="sg-workloads", pdeps={"vpcId": [vpc["urn"]], "egress": [s3["urn"]]})
+    domain = res(TypeToken.SAGEMAKER_DOMAIN, "domain", {
+        "domainName": "churn", "appNetworkAccessType": "VpcOnly", "kmsKeyId": LOG_KEY_ARN, "vpcId": "vpc-1",
+        "subnetIds": ["subnet-a", "subnet-b"], "defaultUserSettings": {"securityGroups": ["sg-workloads"]}, "tags": dict(TAGS)},
+        pdeps={"subnetIds": [s["urn"] for s in subnets], "defaultUserSettings": [workloads["urn"]], "vpcId": [vpc["urn"]]})
+    return Stack([vpc, *subnets, endpoints_sg, s3, api, workloads, domain])
+
+
+PORTFOLIO = TypeToken.SERVICECATALOG_PORTFOLIO
+PORTFOLIO_SHARE = TypeToken.SERVICECATALOG_PORTFOLIO_SHARE
+PRINCIPAL_ASSOCIATION = TypeToken.SERVICECATALOG_PRINCIPAL_ASSOCIATION
+DEV_ACCOUNT = "555566667777"
+
+
+def catalog_stack() -> Stack:
+    """A portfolio shared to one member account of the organization, with its users' roles by pattern."""
+    portfolio = res(PORTFOLIO, "portfolio", {"name": "ML products", "providerName": "platform", "tags": dict(TAGS)}, id="port-abc")
+    link = {"portfolioId": [portfolio["urn"]]}
+    return Stack([
+        portfolio,
+        res(PRINCIPAL_ASSOCIATION, "launchers", {"portfolioId": "port-abc", "principalType": "IAM_PATTERN",
+                                                 "principalArn": "arn:aws:iam:::role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_DataScientist_*"},
+            pdeps=link),
+        res(PORTFOLIO_SHARE, "share-churn", {"portfolioId": "port-abc", "principalId": DEV_ACCOUNT, "type": "ORGANIZATION_MEMBER_ACCOUNT",
+                                             "sharePrincipals": True, "shareTagOptions": True}, pdeps=link),
+    ])

@@ -110,7 +110,8 @@ def test_six_accounts_at_once_and_waves(run):
 
 
 COVERAGE_POLICIES = {"baseline-scps-at-root", "endpoint-deny-attachment", "ou-depth", "workload-ou-controls", "workload-ou-ml-scps"}
-S3_POLICIES = {"s3-kms-encryption", "s3-public-access-block", "s3-tls-only", "s3-versioning"}
+S3_POLICIES = {"s3-kms-encryption", "s3-public-access-block", "s3-tls-only", "s3-versioning", "s3-bucket-policy-deployable",
+               "s3-writer-kms-access"}
 
 
 def test_coverage_policies_not_applicable_without_org_resources(run_full):
@@ -130,7 +131,13 @@ BUCKET_CASES = {
     "no-tls-policy": (lambda s: _drop(s, "data-policy"), "s3-tls-only"),
     "policy-without-tls-deny": (lambda s: _set(s, "data-policy", "policy", json.dumps({"Version": "2012-10-17", "Statement": []})), "s3-tls-only"),
     "missing-cost-tag": (lambda s: _set(s, "data", "tags", {"mlgov:project": "churn"}), "required-tags"),
+    "policy-before-versioning": (lambda s: _undepend(s, "data-policy", "data-versioning"), "s3-bucket-policy-deployable"),
 }
+
+
+def _undepend(stack, name: str, on: str):
+    stack.find(name)["dependencies"].remove(stack.find(on)["urn"])
+    return stack
 
 
 @pytest.mark.parametrize("case", sorted(BUCKET_CASES))
@@ -143,7 +150,8 @@ def test_companion_linked_by_name_without_dependency(run):
     stack = bucket_stack()
     for r in stack.resources:
         r["property_dependencies"] = {}
-        r["dependencies"] = []
+        # The policy keeps its depends_on on the other settings (s3-bucket-policy-deployable).
+        r["dependencies"] = [] if r["name"] != "data-policy" else [u for u in r["dependencies"] if not u.endswith("::data")]
     assert run(stack) == []
 
 

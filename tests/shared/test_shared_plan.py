@@ -96,22 +96,47 @@ def test_ecr_pull_is_limited_to_the_organization(plans, shared):
 
 
 def test_portfolio_is_shared_to_each_dev_account_and_nothing_else(plans, shared):
+    """Organizational shares are accepted on the recipient's behalf; an ACCOUNT share would wait forever."""
     dev_accounts = sorted(p["accountId"] for p in env_projects(plans, "dev").values())
     shares = shared.of_type(TypeToken.SERVICECATALOG_PORTFOLIO_SHARE)
     (portfolio,) = shared.of_type(TypeToken.SERVICECATALOG_PORTFOLIO)
     assert sorted(s.inputs["principalId"] for s in shares) == dev_accounts
-    assert {s.inputs["type"] for s in shares} == {"ACCOUNT"}
+    assert {s.inputs["type"] for s in shares} == {"ORGANIZATION_MEMBER_ACCOUNT"}
+    assert all(s.inputs["sharePrincipals"] is True and s.inputs["shareTagOptions"] is True for s in shares)
     assert {s.inputs["portfolioId"] for s in shares} == {portfolio.id}
     others = {a for env in ("preprod", "prod") for p in env_projects(plans, env).values() for a in p.values() if a}
     assert not others & {s.inputs["principalId"] for s in shares}
+
+
+def test_dev_users_identity_center_roles_are_associated_by_pattern(shared):
+    """The patterns travel with the shares: data scientists and ML engineers of every dev account see the product."""
+    (portfolio,) = shared.of_type(TypeToken.SERVICECATALOG_PORTFOLIO)
+    associations = shared.of_type(TypeToken.SERVICECATALOG_PRINCIPAL_ASSOCIATION)
+    assert {a.inputs["portfolioId"] for a in associations} == {portfolio.id}
+    assert {a.inputs["principalType"] for a in associations} == {"IAM_PATTERN"}
+    assert sorted(a.inputs["principalArn"] for a in associations) == [
+        "arn:aws:iam:::role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_DataScientist_*",
+        "arn:aws:iam:::role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_MLEngineer_*",
+    ]
+
+
+def test_organizational_sharing_is_enabled_for_the_portfolio_owner(plans):
+    """Only the management account or Service Catalog's delegated administrator may share inside the organization."""
+    org = plans["org"]
+    (access,) = org.of_type(TypeToken.SERVICECATALOG_ORGANIZATIONS_ACCESS)
+    assert access.inputs["enabled"] is True
+    (admin,) = [a for a in org.of_type(TypeToken.DELEGATED_ADMINISTRATOR) if a.inputs["servicePrincipal"] == "servicecatalog.amazonaws.com"]
+    assert admin.inputs["accountId"] == core_account(plans, CoreAccountRole.TEAM_SHARED_SERVICES)
+    assert access.urn in admin.dependencies
 
 
 def test_product_launch_constraint_and_tag_options(shared, repo):
     (product,) = shared.of_type(TypeToken.SERVICECATALOG_PRODUCT)
     (template,) = shared.of_type(TypeToken.S3_OBJECT)
     assert product.inputs["name"] == "SageMaker Studio user profile"
-    assert template.inputs["content"] == (repo / "components/shared/templates/studio-user-profile.yaml").read_text()
+    assert template.inputs["content"] == (repo / "components/shared/templates/studio-user-profile/v1.yaml").read_text()
     artifact = product.inputs["provisioningArtifactParameters"]
+    assert artifact["name"] == "v1"
     assert artifact["templateUrl"] == f"https://{template.inputs['bucket']}.s3.eu-west-1.amazonaws.com/{template.inputs['key']}"
     (constraint,) = shared.of_type(TypeToken.SERVICECATALOG_CONSTRAINT)
     assert constraint.inputs["type"] == "LAUNCH"
@@ -129,9 +154,10 @@ def test_template_is_valid_cloudformation(repo):
         pass
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    document = yaml.load((repo / "components/shared/templates/studio-user-profile.yaml").read_text(), Loader=Loader)
-    assert document["Resources"]["UserProfile"]["Type"] == "AWS::SageMaker::UserProfile"
-    assert {"DomainId", "UserName", "ExecutionRoleArn"} <= set(document["Parameters"])
+    for template in sorted((repo / "components/shared/templates/studio-user-profile").glob("v[0-9]*.yaml")):
+        document = yaml.load(template.read_text(), Loader=Loader)
+        assert document["Resources"]["UserProfile"]["Type"] == "AWS::SageMaker::UserProfile", template.name
+        assert {"DomainId", "UserName", "ExecutionRoleArn"} <= set(document["Parameters"]), template.name
 
 
 # ---- CodeArtifact --------------------------------------------------------------------------------
@@ -207,6 +233,45 @@ def test_log_bucket_has_object_lock_and_denies_deletion_except_break_glass(plans
     org_id = plans["org"].outputs["organizationId"]
     for sid in ("LogServicesCheckAcl", "LogServicesWriteFromOrganization"):
         assert by_sid[sid]["Condition"]["StringEquals"]["aws:SourceOrgID"] == org_id
+
+
+def test_the_deploying_role_keeps_the_settings_the_stack_manages_on_the_log_bucket(plans, shared):
+    """Versioning, the Object Lock retention and the policy are the stack's: only break-glass and the
+    role it deploys with may change them. Denying them to that role would fail the next change of
+    retentionDays; applying the policy before them would race the first ``pulumi up``."""
+    log_archive = core_account(plans, CoreAccountRole.LOG_ARCHIVE)
+    deployer = f"arn:aws:iam::{log_archive}:role/{plans['org'].outputs['accountAccessRoleName']}"
+    (bucket,) = [b for b in shared.of_type(TypeToken.S3_BUCKET) if b.inputs["bucket"].startswith("mlgov-org-logs-")]
+    managed = {"s3:PutBucketVersioning", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketPolicy"}
+    for statement in _bucket_policy_of(shared, bucket):
+        if statement["Effect"] != "Deny" or not managed & set(statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]):
+            continue
+        exempt = statement["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
+        assert deployer in (exempt if isinstance(exempt, list) else [exempt]), statement["Sid"]
+    (policy,) = [p for p in shared.of_type(TypeToken.S3_BUCKET_POLICY) if bucket.urn in p.property_dependencies["bucket"]]
+    settings = [r for t in (TypeToken.S3_BUCKET_VERSIONING, TypeToken.S3_BUCKET_OBJECT_LOCK, TypeToken.S3_BUCKET_SSE, TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK)
+                for r in shared.of_type(t) if bucket.urn in r.property_dependencies["bucket"]]
+    assert len(settings) == 4 and {r.urn for r in settings} <= set(policy.dependencies)
+
+
+def test_every_service_the_log_bucket_lets_write_can_use_its_key(plans, shared):
+    """The bucket encrypts deliveries with its KMS key on the writer's behalf: Config and the trail need the key."""
+    (bucket,) = [b for b in shared.of_type(TypeToken.S3_BUCKET) if b.inputs["bucket"].startswith("mlgov-org-logs-")]
+    (write,) = [s for s in _bucket_policy_of(shared, bucket) if s["Sid"] == "LogServicesWriteFromOrganization"]
+    writers = write["Principal"]["Service"]
+    assert sorted(writers) == ["cloudtrail.amazonaws.com", "config.amazonaws.com"]
+    (sse,) = [r for r in shared.of_type(TypeToken.S3_BUCKET_SSE) if bucket.urn in r.property_dependencies["bucket"]]
+    key_arn = sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]
+    (key,) = [k for k in shared.of_type(TypeToken.KMS_KEY) if k.outputs["arn"] == key_arn]
+    org_id = plans["org"].outputs["organizationId"]
+    for service in writers:
+        grants = [s for s in statements(key, "policy") if s["Effect"] == "Allow" and s.get("Principal") == {"Service": service}]
+        actions = {a for s in grants for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        assert {"kms:GenerateDataKey", "kms:GenerateDataKey*"} & actions, service
+        # Confined: to the organization (Config) or to the organization trail's encryption context.
+        assert all(s["Condition"] for s in grants)
+    (config,) = [s for s in statements(key, "policy") if s.get("Principal") == {"Service": "config.amazonaws.com"}]
+    assert config["Condition"] == {"StringEquals": {"aws:SourceOrgID": org_id}}
 
 
 # ---- providers -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ with the ``id`` output of candidate resources.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,6 +43,30 @@ class Res:
         """Where the resource lives: its own ``region`` argument, else its provider's region (None if neither says)."""
         own = self.get("region")
         return own if own is not None else self.provider_props.get("region")
+
+    def deploying_role(self) -> Any:
+        """ARN of the role the resource's provider assumes (the principal that creates and
+        changes it); None when the provider assumes none (the caller's own credentials,
+        which the pack cannot know); UNKNOWN when unknown at preview.
+
+        Providers receive complex config as JSON strings, so ``assumeRoles`` may arrive
+        encoded; a program that passed plain dicts leaves the SDK's snake_case keys in it."""
+        props = self.provider_props
+        for key in ("assumeRoles", "assumeRole"):
+            value = props.get(key)
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError:
+                    continue
+            if is_unknown(value):
+                return UNKNOWN
+            first = value[0] if isinstance(value, list) and value else value
+            if isinstance(first, dict):
+                role = first.get("roleArn", first.get("role_arn"))
+                if role is not None:
+                    return role
+        return None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,40 @@ from .documents import as_list, load_document, statements
 from .graph import Res, StackView
 from .tokens import TypeToken
 
+# Every companion that manages one setting of a bucket -> the S3 actions its provider calls
+# to set or change it (pulumi-aws 7 resources; the deprecated ...V2 names manage the same).
+SETTING_ACTIONS: dict[str, tuple[str, ...]] = {
+    TypeToken.S3_BUCKET_VERSIONING: ("s3:PutBucketVersioning",),
+    "aws:s3/bucketVersioningV2:BucketVersioningV2": ("s3:PutBucketVersioning",),
+    TypeToken.S3_BUCKET_OBJECT_LOCK: ("s3:PutBucketObjectLockConfiguration",),
+    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": ("s3:PutBucketObjectLockConfiguration",),
+    TypeToken.S3_BUCKET_SSE: ("s3:PutEncryptionConfiguration",),
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": ("s3:PutEncryptionConfiguration",),
+    TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK: ("s3:PutBucketPublicAccessBlock",),
+    TypeToken.S3_BUCKET_POLICY: ("s3:PutBucketPolicy",),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ("s3:PutLifecycleConfiguration",),
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": ("s3:PutLifecycleConfiguration",),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("s3:PutBucketOwnershipControls",),
+    "aws:s3/bucketLogging:BucketLogging": ("s3:PutBucketLogging",),
+    "aws:s3/bucketLoggingV2:BucketLoggingV2": ("s3:PutBucketLogging",),
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": ("s3:PutBucketCORS",),
+    "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2": ("s3:PutBucketCORS",),
+    "aws:s3/bucketAcl:BucketAcl": ("s3:PutBucketAcl",),
+    "aws:s3/bucketAclV2:BucketAclV2": ("s3:PutBucketAcl",),
+    "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration": ("s3:PutBucketWebsite",),
+    "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2": ("s3:PutBucketWebsite",),
+    "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration": ("s3:PutAccelerateConfiguration",),
+    "aws:s3/bucketAccelerateConfigurationV2:BucketAccelerateConfigurationV2": ("s3:PutAccelerateConfiguration",),
+    "aws:s3/bucketRequestPaymentConfiguration:BucketRequestPaymentConfiguration": ("s3:PutBucketRequestPayment",),
+    "aws:s3/bucketRequestPaymentConfigurationV2:BucketRequestPaymentConfigurationV2": ("s3:PutBucketRequestPayment",),
+    "aws:s3/bucketNotification:BucketNotification": ("s3:PutBucketNotification",),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ("s3:PutReplicationConfiguration",),
+    "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration": ("s3:PutIntelligentTieringConfiguration",),
+    "aws:s3/bucketMetric:BucketMetric": ("s3:PutMetricsConfiguration",),
+}
+TAGGING_ACTION = "s3:PutBucketTagging"
+"""What the bucket resource itself calls when its tags change."""
+
 
 def companions(view: StackView, bucket: Res, type_: str) -> tuple[list[Res], bool]:
     """(companions of type_ linked to bucket, whether some companion's link is unknowable)."""
@@ -31,6 +65,29 @@ def companions(view: StackView, bucket: Res, type_: str) -> tuple[list[Res], boo
         elif is_unknown(value) and not comp.property_dependencies.get("bucket"):
             undecided = True
     return linked, undecided
+
+
+def settings(view: StackView, bucket: Res) -> list[tuple[Res, tuple[str, ...]]]:
+    """(companion, S3 actions that manage it) for every setting the stack manages on ``bucket``;
+    the bucket's own tags count as one."""
+    found = [(bucket, (TAGGING_ACTION,))] if bucket.get("tags") else []
+    for type_, actions in SETTING_ACTIONS.items():
+        found.extend((comp, actions) for comp in companions(view, bucket, type_)[0])
+    return found
+
+
+def bucket_arn(bucket: Res) -> Any:
+    """``arn:aws:s3:::<name>``, or UNKNOWN when the name is not known yet."""
+    name = bucket.get("bucket")
+    if isinstance(name, str) and name:
+        return f"arn:aws:s3:::{name}"
+    arn = bucket.get("arn")
+    return arn if isinstance(arn, str) and arn else UNKNOWN
+
+
+def label(bucket: Res) -> str:
+    name = bucket.get("bucket")
+    return name if isinstance(name, str) and name else bucket.name
 
 
 def check(view: StackView, type_: str, ok: Callable[[Res], Any]) -> list[tuple[Res, str]]:

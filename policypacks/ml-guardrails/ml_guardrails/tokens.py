@@ -31,7 +31,9 @@ class TypeToken(StrEnum):
     S3_BUCKET_SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
     S3_BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
     S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+    S3_BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
     KMS_KEY = "aws:kms/key:Key"
+    KMS_ALIAS = "aws:kms/alias:Alias"
     SAGEMAKER_DOMAIN = "aws:sagemaker/domain:Domain"
     SAGEMAKER_USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
     SAGEMAKER_NOTEBOOK_INSTANCE = "aws:sagemaker/notebookInstance:NotebookInstance"
@@ -47,17 +49,26 @@ class TypeToken(StrEnum):
     ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
     CODEARTIFACT_DOMAIN_PERMISSIONS = "aws:codeartifact/domainPermissions:DomainPermissions"
     CODEARTIFACT_REPOSITORY_PERMISSIONS = "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy"
+    SERVICECATALOG_PORTFOLIO = "aws:servicecatalog/portfolio:Portfolio"
+    SERVICECATALOG_PORTFOLIO_SHARE = "aws:servicecatalog/portfolioShare:PortfolioShare"
+    SERVICECATALOG_PRINCIPAL_ASSOCIATION = "aws:servicecatalog/principalPortfolioAssociation:PrincipalPortfolioAssociation"
+    EC2_VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 
 
-# Tokens the pack needs that the program does not create (yet), so they have no
-# counterpart in mlgov.constants; kept apart so the drift test stays exact.
+# Tokens the pack needs that mlgov does not name (nothing in mlgov looks them up), so they
+# have no counterpart in mlgov.constants; kept apart so the drift test stays exact.
 EC2_VPC = "aws:ec2/vpc:Vpc"
 EC2_SUBNET = "aws:ec2/subnet:Subnet"
 EC2_SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-EC2_VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 CONFIG_ORGANIZATION_CUSTOM_RULE = "aws:cfg/organizationCustomRule:OrganizationCustomRule"
 CONFIG_ORGANIZATION_CUSTOM_POLICY_RULE = "aws:cfg/organizationCustomPolicyRule:OrganizationCustomPolicyRule"
 CONFIG_ORGANIZATION_CONFORMANCE_PACK = "aws:cfg/organizationConformancePack:OrganizationConformancePack"
+EC2_SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+VPC_SECURITY_GROUP_EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+VPC_SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EC2_INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
+EC2_INTERNET_GATEWAY_ATTACHMENT = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
+KMS_GRANT = "aws:kms/grant:Grant"
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"

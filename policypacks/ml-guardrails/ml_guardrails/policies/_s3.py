@@ -26,9 +26,8 @@ def s3_companion_policy(*, name: str, description: str, severity: Severity, reme
         view = applicable_view(args, (TypeToken.S3_BUCKET,))
         ok = check(policy_config(args, schema))
         for bucket, why in s3.check(view, companion, ok):
-            bucket_name = bucket.get("bucket") or bucket.name
             what = f"has no {label}." if why == "missing" else f"has a {label} that {wrong}."
-            report_violation(violation(f"bucket '{bucket_name}' {what}", fix), bucket.urn)
+            report_violation(violation(f"bucket '{s3.label(bucket)}' {what}", fix), bucket.urn)
 
     return mandatory_stack_policy(name=name, description=description, validate=validate, schema=schema,
                                   severity=severity, remediation=remediation)

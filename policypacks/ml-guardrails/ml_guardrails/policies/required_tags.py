@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from ..common import UNKNOWN, is_unknown, plain, policy_config, string_list_prop, violation
-from ..tokens import EC2_SECURITY_GROUP, EC2_SUBNET, EC2_VPC, EC2_VPC_ENDPOINT, TypeToken
+from ..tokens import EC2_SECURITY_GROUP, EC2_SUBNET, EC2_VPC, TypeToken
 
 NAME = "required-tags"
 REMEDIATION = "Pass the required tags on every taggable resource: tags=..., or default_tags on its provider."
@@ -26,7 +26,7 @@ SCHEMA = PolicyConfigSchema(
             TypeToken.SAGEMAKER_DOMAIN.value, TypeToken.SAGEMAKER_USER_PROFILE.value,
             TypeToken.SAGEMAKER_NOTEBOOK_INSTANCE.value, TypeToken.SAGEMAKER_ENDPOINT.value,
             TypeToken.SAGEMAKER_ENDPOINT_CONFIGURATION.value, TypeToken.SAGEMAKER_MODEL.value,
-            TypeToken.BUDGET.value, EC2_VPC, EC2_SUBNET, EC2_SECURITY_GROUP, EC2_VPC_ENDPOINT,
+            TypeToken.BUDGET.value, EC2_VPC, EC2_SUBNET, EC2_SECURITY_GROUP, TypeToken.EC2_VPC_ENDPOINT.value,
         ]),
     }
 )

@@ -112,8 +112,10 @@ def workload_ou(key: str, name: str, parent_id: pulumi.Input[str], *, ml_scps: I
 
 # -- data -----------------------------------------------------------------------------------
 
-def kms_key(key: str, description: str, *, tags: Mapping[str, str] = TAGS) -> aws.kms.Key:
-    return aws.kms.Key(key, description=description, enable_key_rotation=True, tags=dict(tags))
+def kms_key(key: str, description: str, *, tags: Mapping[str, str] = TAGS, policy: str | None = None,
+            opts: pulumi.ResourceOptions | None = None) -> aws.kms.Key:
+    """A rotated key; ``policy`` None leaves AWS's default key policy (the account only)."""
+    return aws.kms.Key(key, description=description, enable_key_rotation=True, tags=dict(tags), policy=policy, opts=opts)
 
 
 def deny_insecure_transport(arn: str) -> list[dict[str, Any]]:
@@ -125,30 +127,73 @@ def deny_insecure_transport(arn: str) -> list[dict[str, Any]]:
 def compliant_bucket(name: str, *, versioning: str | None = "Enabled", sse: str | None = "aws:kms",
                      public_access_block: bool | None = True,
                      policy: Callable[[str], list[dict[str, Any]]] | None = deny_insecure_transport,
-                     tags: Mapping[str, str] = TAGS) -> aws.s3.Bucket:
+                     tags: Mapping[str, str] = TAGS, key_policy: str | None = None,
+                     provider: aws.Provider | None = None) -> aws.s3.Bucket:
     """A bucket with its four companions. Knobs: ``versioning`` (status, None: no
-    BucketVersioning), ``sse`` (algorithm; 'aws:kms' uses a new key; None: no encryption
-    config), ``public_access_block`` (all four flags, None: no block), ``policy`` (statements
-    from the bucket ARN, None: no BucketPolicy)."""
-    bucket = aws.s3.Bucket(name, tags=dict(tags))
+    BucketVersioning), ``sse`` (algorithm; 'aws:kms' uses a new key, with ``key_policy`` or
+    AWS's default one; None: no encryption config), ``public_access_block`` (all four flags,
+    None: no block), ``policy`` (statements from the bucket ARN, None: no BucketPolicy; it
+    comes after every other setting), ``provider`` (the account provider everything goes
+    through; None: the default provider)."""
+    opts = pulumi.ResourceOptions(provider=provider)
+    bucket = aws.s3.Bucket(name, tags=dict(tags), opts=opts)
+    settings: list[pulumi.Resource] = []
     if versioning is not None:
-        aws.s3.BucketVersioning(name, bucket=bucket.id, versioning_configuration={"status": versioning})
+        settings.append(aws.s3.BucketVersioning(name, bucket=bucket.id, versioning_configuration={"status": versioning}, opts=opts))
     if sse is not None:
         default: dict[str, Any] = {"sse_algorithm": sse}
         if sse.startswith("aws:kms"):
-            default["kms_master_key_id"] = kms_key(name, f"{name} bucket key", tags=tags).arn
-        aws.s3.BucketServerSideEncryptionConfiguration(name, bucket=bucket.id,
-                                                       rules=[{"apply_server_side_encryption_by_default": default}])
+            default["kms_master_key_id"] = kms_key(name, f"{name} bucket key", tags=tags, policy=key_policy, opts=opts).arn
+        settings.append(aws.s3.BucketServerSideEncryptionConfiguration(
+            name, bucket=bucket.id, rules=[{"apply_server_side_encryption_by_default": default}], opts=opts))
     if public_access_block is not None:
         flag = public_access_block
-        aws.s3.BucketPublicAccessBlock(name, bucket=bucket.id, block_public_acls=flag, block_public_policy=flag,
-                                       ignore_public_acls=flag, restrict_public_buckets=flag)
+        settings.append(aws.s3.BucketPublicAccessBlock(name, bucket=bucket.id, block_public_acls=flag, block_public_policy=flag,
+                                                       ignore_public_acls=flag, restrict_public_buckets=flag, opts=opts))
     if policy is not None:
-        aws.s3.BucketPolicy(name, bucket=bucket.id, policy=bucket.arn.apply(lambda arn: document(*policy(arn))))
+        aws.s3.BucketPolicy(name, bucket=bucket.id, policy=bucket.arn.apply(lambda arn: document(*policy(arn))),
+                            opts=pulumi.ResourceOptions(provider=provider, depends_on=settings))
     return bucket
 
 
+def account_provider(key: str, account_id: str, role_name: str = "OrganizationAccountAccessRole") -> aws.Provider:
+    """A provider that deploys into ``account_id`` by assuming ``role_name`` there."""
+    return aws.Provider(key, region="us-east-1", allowed_account_ids=[account_id],
+                        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=f"arn:aws:iam::{account_id}:role/{role_name}", session_name="mlgov")])
+
+
 # -- SageMaker ------------------------------------------------------------------------------
+
+VPC_CIDR = "10.20.0.0/16"
+HTTPS_TO_VPC = {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": [VPC_CIDR]}
+
+
+def private_network(key: str, *, workload_egress: Callable[[aws.ec2.VpcEndpoint], list[dict[str, Any]]] | None = None) -> SimpleNamespace:
+    """A VPC without an internet route: two private subnets, a SageMaker API interface endpoint behind its
+    own group, the S3 gateway endpoint, and the group SageMaker uses. ``workload_egress`` builds that
+    group's egress from the S3 endpoint (default: HTTPS to the VPC range and to S3's prefix list)."""
+    vpc = aws.ec2.Vpc(key, cidr_block=VPC_CIDR, enable_dns_support=True, enable_dns_hostnames=True, tags=TAGS)
+    subnets = [aws.ec2.Subnet(f"{key}-{zone}", vpc_id=vpc.id, cidr_block=cidr, availability_zone=f"us-east-1{zone}", tags=TAGS)
+               for zone, cidr in (("a", "10.20.0.0/20"), ("b", "10.20.16.0/20"))]
+    endpoints_sg = aws.ec2.SecurityGroup(f"{key}-endpoints", vpc_id=vpc.id, description="HTTPS to the endpoints",
+                                         ingress=[HTTPS_TO_VPC], tags=TAGS)
+    aws.ec2.VpcEndpoint(f"{key}-sagemaker-api", vpc_id=vpc.id, service_name="com.amazonaws.us-east-1.sagemaker.api",
+                        vpc_endpoint_type="Interface", private_dns_enabled=True, subnet_ids=[s.id for s in subnets],
+                        security_group_ids=[endpoints_sg.id], tags=TAGS)
+    s3 = aws.ec2.VpcEndpoint(f"{key}-s3", vpc_id=vpc.id, service_name="com.amazonaws.us-east-1.s3", vpc_endpoint_type="Gateway", tags=TAGS)
+    egress = workload_egress(s3) if workload_egress else [
+        HTTPS_TO_VPC, {"protocol": "tcp", "from_port": 443, "to_port": 443, "prefix_list_ids": [s3.prefix_list_id]}]
+    workloads = aws.ec2.SecurityGroup(f"{key}-workloads", vpc_id=vpc.id, description="SageMaker", egress=egress, tags=TAGS)
+    return SimpleNamespace(vpc=vpc, subnets=subnets, workloads=workloads)
+
+
+def studio_domain(key: str, network: SimpleNamespace) -> aws.sagemaker.Domain:
+    """A VpcOnly, KMS-encrypted Studio domain whose apps use ``network``'s workload group."""
+    return aws.sagemaker.Domain(
+        key, domain_name=key, auth_mode="IAM", vpc_id=network.vpc.id, subnet_ids=[s.id for s in network.subnets],
+        default_user_settings={"execution_role": execution_role(f"{key}-execution").arn, "security_groups": [network.workloads.id]},
+        kms_key_id=kms_key(f"{key}-key", "Studio key").arn, app_network_access_type="VpcOnly", tags=TAGS)
+
 
 def shared_network() -> SimpleNamespace:
     """Ids of the shared VPC, from the stack config (``network:*``)."""
