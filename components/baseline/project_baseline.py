@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
+import pulumi_aws as aws
 
 from components.baseline.catalog_launch_role import catalog_launch_role
 from components.baseline.budget import AccountBudget, AccountBudgetArgs
@@ -58,6 +59,8 @@ class ProjectBaselineArgs:
     """Buckets to create, one per purpose; must include 'data' and 'artifacts'."""
     data_lake: DataLakeRead | None = None
     """Curated data-lake zone the project reads; given only where rules.data_lake_access holds."""
+    macie: bool = False
+    """Enable Amazon Macie in the account and let it decrypt the project's data (prod accounts that export to dev)."""
 
 
 def check_args(args: ProjectBaselineArgs) -> None:
@@ -95,9 +98,15 @@ class ProjectBaseline(pulumi.ComponentResource):
         tags = {**args.tags, PROJECT_TAG_KEY: args.project, ENVIRONMENT_TAG_KEY: env}
         child = pulumi.ResourceOptions(parent=self)
 
+        # Enabling Macie creates its service-linked role, which the key policy then names.
+        self.macie = (
+            aws.macie2.Account(child_name(name, "macie"), finding_publishing_frequency="FIFTEEN_MINUTES", status="ENABLED", opts=child)
+            if args.macie
+            else None
+        )
         self.key = ProjectKey(
             child_name(name, "key"),
-            ProjectKeyArgs(project=args.project, account_id=args.account_id, region=args.region, tags=tags),
+            ProjectKeyArgs(project=args.project, account_id=args.account_id, region=args.region, tags=tags, macie=self.macie),
             opts=child,
         )
         self.buckets: dict[str, SecureBucket] = {

@@ -22,7 +22,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,30 @@ VERSION_TAG = "mlgov:source-version"
 FINDINGS_PER_CALL = 50
 """GetFindings takes at most 50 ids."""
 TAG_VALUE_MAX = 256
+
+
+def lambda_environment(
+    *,
+    project: str,
+    account_id: Any,
+    source_bucket: Any,
+    export_bucket: Any,
+    source_prefixes: Sequence[str],
+    keep_columns: Sequence[str],
+    mode: str,
+    sample_rate: float,
+) -> dict[str, Any]:
+    """The function's environment variables (values may be Pulumi Outputs); ``FunctionConfig`` reads them back."""
+    return {
+        "MLGOV_PROJECT": project,
+        "MLGOV_ACCOUNT_ID": account_id,
+        "MLGOV_SOURCE_BUCKET": source_bucket,
+        "MLGOV_SOURCE_PREFIXES": json.dumps(list(source_prefixes), separators=(",", ":")),
+        "MLGOV_EXPORT_BUCKET": export_bucket,
+        "MLGOV_KEEP_COLUMNS": json.dumps(list(keep_columns), separators=(",", ":")),
+        "MLGOV_MODE": mode,
+        "MLGOV_SAMPLE_RATE": repr(float(sample_rate)),
+    }
 
 
 @dataclass(frozen=True)
