@@ -9,6 +9,7 @@ from . import (
     account_email,
     account_protection,
     baseline_scps_at_root,
+    cross_account_bucket_read,
     endpoint_deny_attachment,
     name_lengths,
     ou_depth,
@@ -53,6 +54,7 @@ MODULES = (
     sagemaker_endpoint_environment,
     required_tags,
     resource_policy_principals,
+    cross_account_bucket_read,
     permission_set_admin,
 )
 

@@ -113,26 +113,27 @@ def deny_insecure_transport(arn: str) -> list[dict[str, Any]]:
 def compliant_bucket(name: str, *, versioning: str | None = "Enabled", sse: str | None = "aws:kms",
                      public_access_block: bool | None = True,
                      policy: Callable[[str], list[dict[str, Any]]] | None = deny_insecure_transport,
-                     tags: Mapping[str, str] = TAGS) -> aws.s3.Bucket:
+                     tags: Mapping[str, str] = TAGS, opts: pulumi.ResourceOptions | None = None) -> aws.s3.Bucket:
     """A bucket with its four companions. Knobs: ``versioning`` (status, None: no
     BucketVersioning), ``sse`` (algorithm; 'aws:kms' uses a new key; None: no encryption
     config), ``public_access_block`` (all four flags, None: no block), ``policy`` (statements
-    from the bucket ARN, None: no BucketPolicy)."""
-    bucket = aws.s3.Bucket(name, tags=dict(tags))
+    from the bucket ARN, None: no BucketPolicy), ``opts`` (e.g. an account's provider, for
+    the bucket and its companions)."""
+    bucket = aws.s3.Bucket(name, tags=dict(tags), opts=opts)
     if versioning is not None:
-        aws.s3.BucketVersioning(name, bucket=bucket.id, versioning_configuration={"status": versioning})
+        aws.s3.BucketVersioning(name, bucket=bucket.id, versioning_configuration={"status": versioning}, opts=opts)
     if sse is not None:
         default: dict[str, Any] = {"sse_algorithm": sse}
         if sse.startswith("aws:kms"):
             default["kms_master_key_id"] = kms_key(name, f"{name} bucket key", tags=tags).arn
         aws.s3.BucketServerSideEncryptionConfiguration(name, bucket=bucket.id,
-                                                       rules=[{"apply_server_side_encryption_by_default": default}])
+                                                       rules=[{"apply_server_side_encryption_by_default": default}], opts=opts)
     if public_access_block is not None:
         flag = public_access_block
         aws.s3.BucketPublicAccessBlock(name, bucket=bucket.id, block_public_acls=flag, block_public_policy=flag,
-                                       ignore_public_acls=flag, restrict_public_buckets=flag)
+                                       ignore_public_acls=flag, restrict_public_buckets=flag, opts=opts)
     if policy is not None:
-        aws.s3.BucketPolicy(name, bucket=bucket.id, policy=bucket.arn.apply(lambda arn: document(*policy(arn))))
+        aws.s3.BucketPolicy(name, bucket=bucket.id, policy=bucket.arn.apply(lambda arn: document(*policy(arn))), opts=opts)
     return bucket
 
 
