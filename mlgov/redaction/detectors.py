@@ -11,9 +11,9 @@ type                what is matched
 EMAIL               ``local@domain.tld``
 PHONE               numbers written with a leading ``+`` and country code (E.164 with
                     spaces, dots or dashes); national numbers with a trunk ``0``
-                    (``029 2018 0447``, ``(08455) 514397``, ``0250777631``); North American
-                    numbers written ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``,
-                    ``+1-``/``001-`` prefixed; 8-15 digits in all, with an optional
+                    (``029 2018 0447``, ``(08455) 514397``, ``0250777631``: 10-12 digits);
+                    North American numbers written ``(555) 123-4567``, ``555-123-4567``,
+                    ``555.123.4567``, ``+1-``/``001-`` prefixed; with an optional
                     ``x123`` / ``ext. 123`` extension. A bare run of digits that does
                     not start with 0 or + is not a phone number here.
 CREDIT_CARD         13-19 digits (optionally in groups split by one space or dash) with a
@@ -153,6 +153,14 @@ def spanish_id_valid(text: str) -> bool:
 
 
 _SEP = r"[ .-]"
+_EXTENSION = r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?"
+
+
+def _digits_between(low: int, high: int) -> Callable[[str], int | None]:
+    """Phone numbers have a bounded number of digits (the extension not counted)."""
+    return _whole(lambda text: low <= sum(ch.isdigit() for ch in re.split(r"x|ext", text)[0]) <= high)
+
+
 DETECTORS: tuple[Detector, ...] = (
     # Cards and IBANs first: their digit runs would otherwise be read as phone numbers.
     Detector("CREDIT_CARD", re.compile(r"(?<![\w-])(?:\d[ -]?){12,30}\d(?![\w-])"), card_fit),
@@ -164,24 +172,19 @@ DETECTORS: tuple[Detector, ...] = (
         re.compile(r"(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])"),
     ),
     Detector("ES_DNI", re.compile(r"(?<![A-Za-z0-9])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![A-Za-z0-9])"), _whole(spanish_id_valid)),
-    Detector(
-        "PHONE",
-        re.compile(
-            r"(?<![\w+])(?:"
-            # International: +<country code> then 2-6 groups of digits, 8-15 digits in all (checked below).
-            rf"\+\d{{1,3}}(?:{_SEP}?\(?\d{{1,5}}\)?){{2,6}}"
-            r"|"
+    *(
+        Detector("PHONE", re.compile(rf"(?<![\w+]){number}{_EXTENSION}(?![\w])"), _digits_between(*digits))
+        for number, digits in (
+            # International: +<country code> then 2-6 groups of digits.
+            (rf"\+\d{{1,3}}(?:{_SEP}?\(?\d{{1,5}}\)?){{2,6}}", (8, 15)),
             # National with a trunk 0 (most of Europe): 0 and the area code, maybe in brackets, then digit groups.
-            rf"\(?0\d{{1,4}}\)?(?:{_SEP}?\d{{2,8}}){{1,4}}"
-            r"|"
+            (rf"\(?0\d{{1,4}}\)?(?:{_SEP}?\d{{2,8}}){{1,4}}", (10, 12)),
             # North American: optional 1 / +1 / 001 prefix, area code, exchange, line.
-            rf"(?:(?:\+?1|001){_SEP})?(?:\(\d{{3}}\) ?|\d{{3}}{_SEP})\d{{3}}{_SEP}\d{{4}}"
-            r")(?:\s*(?:x|ext\.?)\s*\d{1,5})?(?![\w])"
-        ),
-        _whole(lambda text: 8 <= sum(ch.isdigit() for ch in re.split(r"x|ext", text)[0]) <= 15),
+            (rf"(?:(?:\+?1|001){_SEP})?(?:\(\d{{3}}\) ?|\d{{3}}{_SEP})\d{{3}}{_SEP}\d{{4}}", (10, 14)),
+        )
     ),
 )
-DETECTOR_KINDS: tuple[str, ...] = tuple(detector.kind for detector in DETECTORS)
+DETECTOR_KINDS: tuple[str, ...] = tuple(dict.fromkeys(detector.kind for detector in DETECTORS))
 
 # Every detector needs an '@' or a digit: values without either are skipped cheaply.
 _TRIGGER = re.compile(r"[@\d]")
@@ -194,14 +197,16 @@ def find(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for detector in DETECTORS:
-        for match in detector.pattern.finditer(text):
-            start, end = match.span()
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
-                continue
+        position = 0
+        while (match := detector.pattern.search(text, position)) is not None:
+            start = match.start()
             length = detector.fit(match.group())
-            if length:
-                spans.append((start, start + length, detector.kind))
-                taken.append((start, start + length))
+            # A failed candidate may hide a real value one character later ("0 4111 1111 1111 1111").
+            position = start + (length or 1)
+            if not length or any(start < other_end and other_start < start + length for other_start, other_end in taken):
+                continue
+            spans.append((start, start + length, detector.kind))
+            taken.append((start, start + length))
     spans.sort()
     return spans
 
