@@ -45,7 +45,9 @@ from mlgov.redaction.s3 import QUARANTINE
 RUNTIME = "python3.12"
 TIMEOUT_SECONDS = 900
 """Lambda's maximum: the largest object one run can export is what streams through in 15 minutes."""
-MEMORY_MB = 1024
+MEMORY_MB = 1769
+"""Lambda gives a function one full vCPU at 1,769 MB ("Configuring Lambda function memory"); the
+redaction is CPU-bound and streams, so the memory is for the CPU, not the data."""
 LOG_RETENTION_DAYS = 365
 MACIE_JOB_LOG_GROUP = "/aws/macie/classificationjobs"
 """Macie writes every job's events to this log group, and uses it as it is when it already exists."""

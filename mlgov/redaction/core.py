@@ -132,12 +132,11 @@ class Masker:
 
     def scan(self, column: str, value: str) -> str:
         """The detectors over one kept text value."""
-        counts: Counter[str] = Counter()
-        redacted = detectors.redact_text(value, counts)
-        if counts:
-            self.outcome.detector_counts.update(counts)
-            self.outcome.masked_by_column[column] += sum(counts.values())
-        return redacted
+        spans = detectors.find(value)
+        if not spans:
+            return value
+        self.outcome.masked_by_column[column] += len(spans)
+        return detectors.mask_spans(value, spans, self.outcome.detector_counts)
 
     def scan_nested(self, column: str, value: Any) -> Any:
         """The detectors over every string inside a JSON value."""

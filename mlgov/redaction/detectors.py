@@ -54,6 +54,8 @@ class Detector:
     pattern: re.Pattern[str]
     fit: Callable[[str], int | None] = len
     """Length of the valid value at the start of a match (a match may run on into other text), or None."""
+    family: str = "digits"
+    """Which candidate (``_CANDIDATE``'s group) a value of this kind contains: ``email``, ``letters`` or ``digits``."""
 
 
 def luhn_valid(number: str) -> bool:
@@ -164,14 +166,16 @@ def _digits_between(low: int, high: int) -> Callable[[str], int | None]:
 DETECTORS: tuple[Detector, ...] = (
     # Cards and IBANs first: their digit runs would otherwise be read as phone numbers.
     Detector("CREDIT_CARD", re.compile(r"(?<![\w-])(?:\d[ -]?){12,30}\d(?![\w-])"), card_fit),
-    Detector("IBAN", re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,40}"), iban_fit),
-    Detector("EMAIL", re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")),
+    Detector("IBAN", re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,40}"), iban_fit, "letters"),
+    Detector("EMAIL", re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"), family="email"),
     Detector("US_SSN", re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")),
     Detector(
         "UK_NINO",
         re.compile(r"(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])"),
+        family="letters",
     ),
-    Detector("ES_DNI", re.compile(r"(?<![A-Za-z0-9])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![A-Za-z0-9])"), _whole(spanish_id_valid)),
+    Detector("ES_DNI", re.compile(r"(?<![A-Za-z0-9])\d{8}-?[A-Z](?![A-Za-z0-9])"), _whole(spanish_id_valid)),
+    Detector("ES_DNI", re.compile(r"(?<![A-Za-z0-9])[XYZ]\d{7}-?[A-Z](?![A-Za-z0-9])"), _whole(spanish_id_valid), "letters"),
     *(
         Detector("PHONE", re.compile(rf"(?<![\w+]){number}{_EXTENSION}(?![\w])"), _digits_between(*digits))
         for number, digits in (
@@ -186,27 +190,66 @@ DETECTORS: tuple[Detector, ...] = (
 )
 DETECTOR_KINDS: tuple[str, ...] = tuple(dict.fromkeys(detector.kind for detector in DETECTORS))
 
-# Every detector needs an '@' or a digit: values without either are skipped cheaply.
-_TRIGGER = re.compile(r"[@\d]")
+# Every detected value is at least 6 characters long and holds an '@' (email) or two digits in a
+# row (all the others): values without either, most cells, are skipped at C speed.
+_SHORTEST = 6
+_TWO_DIGITS = re.compile(r"\d\d")
+# Where a value can be: one regex pass per family finds the candidates, and the detectors of that
+# family then search only a window around each (Python's re scans every position of a string for
+# each pattern; a window keeps that to a few dozen characters).
+# A "digits" value has at least 8 digits (DNI, phones; cards and SSNs more), with at most two
+# separator characters between two of them ("(555) 123").
+_CANDIDATES = {
+    "email": re.compile("@"),
+    "letters": re.compile(r"[A-Z]{2} ?\d\d|[XYZ]\d{7}"),
+    "digits": re.compile(r"[+(]?\d(?:[ ().-]{0,2}\d){7,}"),
+}
+# How far before and after a candidate its value may reach: an email's local part and domain
+# (at most 64 and 255 characters), an IBAN's BBAN in groups, a phone's country prefix or extension.
+_WINDOW = {"email": (64, 256), "letters": (0, 48), "digits": (5, 16)}
+
+
+_SEPARATOR = re.compile(r"[ ().-]")
+
+
+def _windows(text: str) -> list[tuple[int, int, str]]:
+    """(low, high, family) of the stretches where a value may be."""
+    windows = []
+    for family, pattern in _CANDIDATES.items():
+        before, after = _WINDOW[family]
+        for candidate in pattern.finditer(text):
+            start, end = candidate.span()
+            if family == "digits" and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                # Glued to a word ("C000123456"): no digits detector starts there, maybe after a separator.
+                separator = _SEPARATOR.search(text, start, end)
+                if separator is None:
+                    continue
+                start = separator.end()
+            windows.append((max(0, start - before), min(len(text), end + after), family))
+    return windows
 
 
 def find(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every detected value, without overlaps (the earlier detector wins)."""
-    if not _TRIGGER.search(text):
+    if len(text) < _SHORTEST or ("@" not in text and not _TWO_DIGITS.search(text)):
+        return []
+    windows = _windows(text)
+    if not windows:
         return []
     spans: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    # Detectors run in their table order (cards before phones), each over every window of its family.
     for detector in DETECTORS:
-        position = 0
-        while (match := detector.pattern.search(text, position)) is not None:
-            start = match.start()
-            length = detector.fit(match.group())
-            # A failed candidate may hide a real value one character later ("0 4111 1111 1111 1111").
-            position = start + (length or 1)
-            if not length or any(start < other_end and other_start < start + length for other_start, other_end in taken):
+        for low, high, family in windows:
+            if family != detector.family:
                 continue
-            spans.append((start, start + length, detector.kind))
-            taken.append((start, start + length))
+            position = low
+            while (match := detector.pattern.search(text, position, high)) is not None:
+                start = match.start()
+                length = detector.fit(match.group())
+                # A failed candidate may hide a real value one character later ("0 4111 1111 1111 1111").
+                position = start + (length or 1)
+                if length and not any(start < other_end and other_start < start + length for other_start, other_end, _ in spans):
+                    spans.append((start, start + length, detector.kind))
     spans.sort()
     return spans
 
@@ -214,8 +257,10 @@ def find(text: str) -> list[tuple[int, int, str]]:
 def redact_text(text: str, counts: Counter[str] | None = None) -> str:
     """``text`` with every detected value replaced by its mask token; ``counts`` gets one per value."""
     spans = find(text)
-    if not spans:
-        return text
+    return mask_spans(text, spans, counts) if spans else text
+
+
+def mask_spans(text: str, spans: list[tuple[int, int, str]], counts: Counter[str] | None = None) -> str:
     pieces, position = [], 0
     for start, end, kind in spans:
         pieces.append(text[position:start])
