@@ -98,7 +98,7 @@ class InvokeToken(StrEnum):
 
 
 class OuName(StrEnum):
-    """The OU tree the product builds, named exactly as the brief and the seed post do."""
+    """The OU tree the product builds: the multi-account layout AWS recommends for ML workloads."""
 
     SECURITY = "Security"
     INFRASTRUCTURE = "Infrastructure"
@@ -130,7 +130,7 @@ STANDARD_OU_TREE: tuple[tuple[str, str], ...] = (
 
 
 class ControlIdentifier(StrEnum):
-    """Control Tower detective controls (FACTS.md); the region is filled in per deployment."""
+    """Control Tower detective controls (AWS Control Tower controls reference); the region is filled in per deployment."""
 
     S3_PUBLIC_READ_PROHIBITED = "AWS-GR_S3_BUCKET_PUBLIC_READ_PROHIBITED"
     S3_PUBLIC_WRITE_PROHIBITED = "AWS-GR_S3_BUCKET_PUBLIC_WRITE_PROHIBITED"
@@ -141,12 +141,12 @@ class ControlIdentifier(StrEnum):
 
 
 # There is no AWS-GR control for unencrypted buckets; the AWS Config managed rule
-# is deployed organization-wide instead (FACTS.md).
+# is deployed organization-wide instead.
 S3_ENCRYPTION_CONFIG_RULE = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"
 
 
 class Limit:
-    """AWS Organizations limits (FACTS.md). The policy pack holds them as policy config."""
+    """AWS Organizations limits ("Quotas for AWS Organizations"). The policy pack holds them as policy config."""
 
     SCP_MAX_CHARS = 10_240
     OU_MAX_DEPTH = 5

@@ -40,7 +40,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def email_problem(value: str) -> str | None:
-    """Why AWS would refuse this account email (FACTS.md), or None."""
+    """Why AWS would refuse this account email (CreateAccount: 6-64 characters, one '@', a dotted domain), or None."""
     if not Limit.EMAIL_MIN <= len(value) <= Limit.EMAIL_MAX:
         return f"is {len(value)} characters long; AWS accepts {Limit.EMAIL_MIN}-{Limit.EMAIL_MAX}"
     if not _EMAIL.match(value):
