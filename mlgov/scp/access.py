@@ -17,14 +17,13 @@ enables them on every bucket): the encryption context is the bucket's ARN.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from mlgov.constants import TypeToken
-from mlgov.scp.evaluator import Decision, Level, PolicyError, Request, evaluate, normalise_context, statement_applies
+from mlgov.scp.evaluator import AttachedPolicy, Decision, Level, Request, evaluate, normalise_context, statement_applies, statements_of
 
 _ACCOUNT = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
 
@@ -58,17 +57,6 @@ def account_of(arn: str) -> str | None:
 
 def _props(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {**(resource.get("inputs") or {}), **{k: v for k, v in (resource.get("outputs") or {}).items() if v not in (None, "")}}
-
-
-def _document(value: Any, what: str) -> dict[str, Any]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as error:
-            raise AccessShapeError(f"{what} is not JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise AccessShapeError(f"{what} is not a policy document")
-    return value
 
 
 class PlannedStacks:
@@ -107,11 +95,11 @@ class PlannedStacks:
                 return resource
         return None
 
-    def bucket_policy(self, stack: str, bucket: Mapping[str, Any]) -> dict[str, Any] | None:
+    def bucket_policy(self, stack: str, bucket: Mapping[str, Any]) -> AttachedPolicy | None:
         policy = self._companion(stack, TypeToken.S3_BUCKET_POLICY, bucket)
-        return _document(_props(policy)["policy"], f"policy of bucket '{_props(bucket).get('bucket')}'") if policy else None
+        return AttachedPolicy(f"policy of bucket '{_props(bucket).get('bucket')}'", _props(policy)["policy"]) if policy else None
 
-    def bucket_key(self, stack: str, bucket: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    def bucket_key(self, stack: str, bucket: Mapping[str, Any]) -> tuple[str, AttachedPolicy] | None:
         """(key ARN, key policy) of the bucket's default SSE-KMS key, when it has one in the plan."""
         encryption = self._companion(stack, TypeToken.S3_BUCKET_SSE, bucket)
         if encryption is None:
@@ -120,10 +108,10 @@ class PlannedStacks:
             key_arn = ((rule or {}).get("applyServerSideEncryptionByDefault") or {}).get("kmsMasterKeyId")
             for key in self._of_type(stack, TypeToken.KMS_KEY):
                 if key_arn and _props(key).get("arn") == key_arn:
-                    return str(key_arn), _document(_props(key).get("policy"), f"policy of key {key_arn}")
+                    return str(key_arn), AttachedPolicy(f"policy of key {key_arn}", _props(key).get("policy"))
         return None
 
-    def role_policies(self, stack: str, role: str) -> list[dict[str, Any]]:
+    def role_policies(self, stack: str, role: str) -> list[AttachedPolicy]:
         """Inline policies (RolePolicy) of the role named ``role``; none when the role is not in the plan."""
         roles = [r for r in self._of_type(stack, TypeToken.IAM_ROLE) if _props(r).get("name") == role]
         if not roles:
@@ -132,7 +120,7 @@ class PlannedStacks:
         for policy in self._of_type(stack, TypeToken.IAM_ROLE_POLICY):
             props = _props(policy)
             if props.get("role") == role or any(r["urn"] in (policy.get("property_dependencies") or {}).get("role", []) for r in roles):
-                documents.append(_document(props.get("policy"), f"policy '{policy.get('name')}' of role '{role}'"))
+                documents.append(AttachedPolicy(f"policy '{policy.get('name')}' of role '{role}'", props.get("policy")))
         return documents
 
 
@@ -160,11 +148,9 @@ class _Verdict:
     allowed: bool = False
 
 
-def _policy_verdict(document: Mapping[str, Any], request: Request, context: Mapping[str, Any], resource_policy: bool) -> _Verdict:
+def _policy_verdict(policy: AttachedPolicy, request: Request, context: Mapping[str, Any], resource_policy: bool) -> _Verdict:
     allowed = False
-    for index, statement in enumerate(document.get("Statement") if isinstance(document.get("Statement"), list) else [document.get("Statement")]):
-        if not isinstance(statement, Mapping) or statement.get("Effect") not in ("Allow", "Deny"):
-            raise PolicyError(f"statement #{index + 1} needs an Effect of Allow or Deny")
+    for index, statement in enumerate(statements_of(policy)):
         if resource_policy and not _principal_matches(statement, request.principal_arn):
             continue
         applies, _ = statement_applies(statement, request, context)
@@ -183,8 +169,8 @@ def _denied(level: str, policy: str, sid: str | None, detail: str, explicit: boo
 def evaluate_layers(
     request: Request,
     levels: list[Level],
-    identity: list[dict[str, Any]],
-    resource_policy: dict[str, Any] | None,
+    identity: list[AttachedPolicy],
+    resource_policy: AttachedPolicy | None,
     resource_label: str,
     resource_account: str,
 ) -> Decision:
@@ -195,8 +181,8 @@ def evaluate_layers(
     context = normalise_context(request)
     principal_account = account_of(request.principal_arn)
     identity_allows = False
-    for document in identity:
-        verdict = _policy_verdict(document, request, context, resource_policy=False)
+    for policy in identity:
+        verdict = _policy_verdict(policy, request, context, resource_policy=False)
         if verdict.denied_by:
             return _denied("identity policy", "identity policy", verdict.denied_by, f"denied by the caller's identity policy ({verdict.denied_by})", True)
         identity_allows = identity_allows or verdict.allowed

@@ -57,6 +57,7 @@ __all__ = [
     "evaluate",
     "normalise_context",
     "statement_applies",
+    "statements_of",
 ]
 
 ContextValue = str | bool | int | float | Sequence[str]
@@ -357,7 +358,8 @@ def _resource_matches(statement: Mapping[str, Any], resource: str) -> bool:
     return True
 
 
-def _statements(policy: AttachedPolicy) -> list[Mapping[str, Any]]:
+def statements_of(policy: AttachedPolicy) -> list[Mapping[str, Any]]:
+    """The policy's statements, each checked to have an Effect; PolicyError for anything else."""
     document = policy.document
     if isinstance(document, str):
         try:
@@ -397,7 +399,7 @@ def evaluate(request: Request, levels: Sequence[Level]) -> Decision:
     for level in levels:
         allowed_here = False
         for policy in level.policies:
-            for index, statement in enumerate(_statements(policy)):
+            for index, statement in enumerate(statements_of(policy)):
                 applies, _why = statement_applies(statement, request, context)
                 if not applies:
                     continue

@@ -10,7 +10,7 @@ import pytest
 
 from mlgov.constants import TypeToken
 from mlgov.scp.access import evaluate_layers
-from mlgov.scp.evaluator import FULL_AWS_ACCESS, Level, Request
+from mlgov.scp.evaluator import FULL_AWS_ACCESS, AttachedPolicy, Level, Request
 from mlgov.scp.matrix import build_matrix
 from mlgov.scp.scenarios import ScenarioError, load_catalogue, parse_catalogue
 
@@ -120,7 +120,9 @@ REQUEST = Request(action="s3:GetObject", resource="arn:aws:s3:::b/k", principal_
          "same-resource-only", "explicit-deny-wins", "not-principal", "service-principal-is-not-the-role"],
 )
 def test_cross_account_evaluation_logic(identity, resource, owner, allowed):
-    decision = evaluate_layers(REQUEST, _levels(), identity, resource, "bucket policy of b", owner)
+    identity_policies = [AttachedPolicy(f"identity {index}", document) for index, document in enumerate(identity)]
+    bucket_policy = AttachedPolicy("bucket policy of b", resource) if resource else None
+    decision = evaluate_layers(REQUEST, _levels(), identity_policies, bucket_policy, "bucket policy of b", owner)
     assert decision.allowed is allowed, decision.detail
 
 
