@@ -33,7 +33,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.baseline._policy import bucket_arn, document, service_trust
+from components.baseline._policy import bucket_arn, document
 from components.baseline.kms import key_policy, rotated_key
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs
 from components.naming import child_name
@@ -297,7 +297,10 @@ class DevDataExport(pulumi.ComponentResource):
             child_name(name, "function-role"),
             name=function_name,
             description=f"Dev data export function of {args.project}",
-            assume_role_policy=service_trust("lambda.amazonaws.com", args.account_id),
+            # The trust the Lambda guide gives ("Defining Lambda function permissions with an execution role"):
+            # Lambda is not documented to send aws:SourceAccount when it assumes the role, and a
+            # condition on it could lock the function out of its own role.
+            assume_role_policy=document({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}),
             tags=tags,
             opts=child,
         )
