@@ -37,7 +37,7 @@ from components.baseline._policy import bucket_arn, document
 from components.baseline.kms import key_policy, rotated_key
 from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs
 from components.naming import child_name
-from mlgov.export_names import EXPORT_PREFIXES, EXPORT_PURPOSE, export_bucket_prefix, export_function_name
+from mlgov.export_names import EXPORT_PREFIXES, EXPORT_PURPOSE, export_bucket_prefix, export_function_name, new_objects_pattern
 from mlgov.redaction.lambda_handler import EXPORT_TAG, lambda_environment
 from mlgov.redaction.package import HANDLER, build_package
 from mlgov.redaction.s3 import QUARANTINE
@@ -343,13 +343,7 @@ class DevDataExport(pulumi.ComponentResource):
         self.rule = aws.cloudwatch.EventRule(
             child_name(name, "new-objects"),
             description=f"New objects to export for {args.project}",
-            event_pattern=pulumi.Output.json_dumps(
-                {
-                    "source": ["aws.s3"],
-                    "detail-type": ["Object Created"],
-                    "detail": {"bucket": {"name": [args.source_bucket]}, "object": {"key": [{"prefix": prefix} for prefix in args.source_prefixes]}},
-                }
-            ),
+            event_pattern=pulumi.Output.json_dumps(new_objects_pattern(args.source_bucket, args.source_prefixes)),
             tags=tags,
             opts=child,
         )

@@ -8,7 +8,9 @@ environment 4 KB), so a bad project name or an oversized column list fails at
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from mlgov.redaction.lambda_handler import lambda_environment
 
@@ -16,6 +18,8 @@ BUCKET_NAME_MAX = 63
 FUNCTION_NAME_MAX = 64
 LAMBDA_ENVIRONMENT_MAX = 4096
 """Lambda: all environment variables of a function together, keys and values, at most 4 KB."""
+EVENT_PATTERN_MAX = 4096
+"""EventBridge PutRule: an event pattern of at most 4,096 characters (botocore's model of the API)."""
 ACCOUNT_ID_LENGTH = 12
 
 EXPORT_PURPOSE = "dev-export"
@@ -60,3 +64,17 @@ def environment_size(project: str, source_prefixes: Sequence[str], keep_columns:
         sample_rate=sample_rate,
     )
     return sum(len(key.encode()) + len(str(value).encode()) for key, value in variables.items())
+
+
+def new_objects_pattern(bucket: Any, source_prefixes: Sequence[str]) -> dict[str, Any]:
+    """The EventBridge pattern of new objects under ``source_prefixes`` of ``bucket`` (a name or an Output)."""
+    return {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": [bucket]}, "object": {"key": [{"prefix": prefix} for prefix in source_prefixes]}},
+    }
+
+
+def event_pattern_size(source_prefixes: Sequence[str]) -> int:
+    """Characters of the pattern, with the longest bucket name S3 allows (serialised as Pulumi does, json.dumps)."""
+    return len(json.dumps(new_objects_pattern("b" * BUCKET_NAME_MAX, source_prefixes)))

@@ -13,7 +13,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mlgov.config.fields import ConfigModel, invalid, pattern_field
 from mlgov.constants import Environment
-from mlgov.export_names import LAMBDA_ENVIRONMENT_MAX, environment_size, name_problems
+from mlgov.export_names import EVENT_PATTERN_MAX, LAMBDA_ENVIRONMENT_MAX, environment_size, event_pattern_size, name_problems
 
 # S3 keys are up to 1,024 bytes of UTF-8; a prefix never starts with '/' (that would be part of the key),
 # and '*' or '?' would be wildcards in the IAM policy that grants the export function read on the prefix.
@@ -73,7 +73,8 @@ class DevDataExportSettings(ConfigModel):
 
 
 def check_dev_export(settings: DevDataExportSettings | None, info: ValidationInfo) -> DevDataExportSettings | None:
-    """Rules that need the project around the settings: both stages, names AWS accepts, the Lambda environment size."""
+    """Rules that need the project around the settings: both stages, names AWS accepts, the Lambda
+    environment's and the event pattern's sizes."""
     if settings is None or not settings.enabled:
         return settings
     stages = info.data.get("stages")
@@ -82,15 +83,20 @@ def check_dev_export(settings: DevDataExportSettings | None, info: ValidationInf
             "needs a project with both the prod stage (where the export runs) and the dev stage (which reads it)",
             "add dev and prod to stages, or remove devDataExport",
         )
+    problems, fixes = [], []
     name = info.data.get("name")
     if isinstance(name, str):
-        problems = name_problems(name)
-        if problems:
-            raise invalid(f"the project name {problems[0]}", "use a shorter project name")
+        for problem in name_problems(name):
+            problems.append(f"the project name {problem}")
+            fixes.append("use a shorter project name")
         size = environment_size(name, settings.source_prefixes, settings.keep_columns, settings.mode, settings.sample_rate or 1.0)
         if size > LAMBDA_ENVIRONMENT_MAX:
-            raise invalid(
-                f"makes the export function's environment {size} bytes; Lambda allows {LAMBDA_ENVIRONMENT_MAX} in all",
-                "keep fewer or shorter columns and prefixes",
-            )
+            problems.append(f"makes the export function's environment {size} bytes; Lambda allows {LAMBDA_ENVIRONMENT_MAX} in all")
+            fixes.append("keep fewer or shorter columns and prefixes")
+    pattern = event_pattern_size(settings.source_prefixes)
+    if pattern > EVENT_PATTERN_MAX:
+        problems.append(f"makes the EventBridge pattern of new objects {pattern} characters; EventBridge allows {EVENT_PATTERN_MAX}")
+        fixes.append("use fewer or shorter source prefixes (a common parent prefix)")
+    if problems:
+        raise invalid("; ".join(problems), "; ".join(dict.fromkeys(fixes)))
     return settings

@@ -82,6 +82,7 @@ CASES = {
     "rate-range": (CHURN, {**GOOD, "mode": "subsample", "sampleRate": 0}, {}, P.format(CHURN) + ".sampleRate", "more than 0 and at most 1"),
     "layer": (CHURN, {**GOOD, "parquetLayerArn": "arn:aws:lambda:eu-west-1:336392948345:function:x"}, {}, P.format(CHURN) + ".parquetLayerArn", "layer version ARN"),
     "unknown-key": (CHURN, {**GOOD, "keepColums": ["a"]}, {}, P.format(CHURN) + ".keepColums", "remove this key"),
+    "event-pattern-size": (CHURN, {**GOOD, "sourcePrefixes": [f"p/s{i:05d}/" for i in range(200)]}, {}, P.format(CHURN), "EventBridge allows 4096"),
     "environment-size": (CHURN, {**GOOD, "keepColumns": [f"column_with_a_long_name_{i:04d}" for i in range(150)]}, {}, P.format(CHURN), f"Lambda allows {LAMBDA_ENVIRONMENT_MAX}"),
 }
 
