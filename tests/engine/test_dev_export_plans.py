@@ -7,7 +7,6 @@ import base64
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
