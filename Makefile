@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test install oracle bench clean
+.PHONY: plan test install oracle bench bench-redact clean
 
 $(STAMP): requirements.txt requirements-dev.txt policypacks/ml-guardrails/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,8 @@ clean:
 ## Where the offline engine's time goes (ratios from one run).
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) benchmarks/plan_speed.py
+
+## Redact a generated 1 GB CSV streaming: MB/s and peak memory (SIZE_MB=... for another size).
+SIZE_MB ?= 1024
+bench-redact: $(STAMP)
+	PYTHONPATH=. $(PY) benchmarks/redact_stream.py --size-mb $(SIZE_MB)

@@ -21,6 +21,7 @@ from components.account_provider import account_provider
 from components.baseline.project_baseline import ProjectBaseline, ProjectBaselineArgs
 from components.baseline.studio import DataLakeRead
 from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
+from components.dev_data_export import DevDataExport, DevDataExportArgs, DevExportRead, DevExportReadArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
 from mlgov.environments import EnvironmentRules
 from mlgov.naming import email_from_template
@@ -62,6 +63,22 @@ class ProjectAccountSetArgs:
     """Branch whose workflows may assume the pipeline role (trust 'github')."""
     studio_home_retention: str = "Retain"
     """What deleting the Studio domain does to the users' home directories: ``Retain`` or ``Delete``."""
+    dev_export: "DevExportSettings | None" = None
+    """Prod only, for projects that export to dev: the export pipeline in the workload account."""
+    dev_export_organization_id: pulumi.Input[str] | None = None
+    """Dev only, for projects that export to dev: the Studio role may read the project's export
+    bucket, wherever in this organization it is."""
+
+
+@dataclass(frozen=True)
+class DevExportSettings:
+    source_prefixes: tuple[str, ...]
+    keep_columns: tuple[str, ...]
+    mode: str
+    sample_rate: float
+    reader_role_arn: pulumi.Input[str]
+    """The project's dev Studio execution role."""
+    parquet_layer_arn: str | None = None
 
 
 class ProjectAccountSet(pulumi.ComponentResource):
@@ -113,9 +130,22 @@ class ProjectAccountSet(pulumi.ComponentResource):
                 availability_zones=args.availability_zones,
                 data_lake=args.data_lake,
                 studio_home_retention=args.studio_home_retention,
+                dev_export_source=args.dev_export is not None,
             ),
             opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )
+        self.dev_export = self._dev_export(name, args, tags) if args.dev_export is not None else None
+        if args.dev_export_organization_id is not None:
+            DevExportRead(
+                f"{name}-dev-export-read",
+                DevExportReadArgs(
+                    project=project,
+                    role_name=self.baseline.studio.execution_role.name,
+                    region=args.region,
+                    organization_id=args.dev_export_organization_id,
+                ),
+                opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
+            )
         # Cross-account delivery: the automation account gets its own pinned provider,
         # the pipeline role lives there and the deploy role in the workload account.
         self.automation_provider = None
@@ -142,8 +172,36 @@ class ProjectAccountSet(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "accountId": self.workload.id,
+                "devExportBucket": self.dev_export.bucket_name if self.dev_export else None,
                 "automationAccountId": self.automation.id if self.automation else None,
                 "pipelineRoleArn": self.delivery.pipeline_role.arn if self.delivery else None,
                 "deployRoleArn": self.delivery.deploy_role.arn if self.delivery else None,
             }
+        )
+
+    def _dev_export(self, name: str, args: ProjectAccountSetArgs, tags: dict[str, str]) -> DevDataExport:
+        export, baseline, network = args.dev_export, self.baseline, self.baseline.network
+        return DevDataExport(
+            f"{name}-dev-export",
+            DevDataExportArgs(
+                project=args.project,
+                account_id=self.workload.id,
+                region=args.region,
+                source_bucket=baseline.buckets["data"].name,
+                source_prefixes=export.source_prefixes,
+                keep_columns=export.keep_columns,
+                mode=export.mode,
+                sample_rate=export.sample_rate,
+                data_key_arn=baseline.key_arn,
+                vpc_id=network.vpc_id,
+                vpc_cidr=args.vpc_cidr,
+                subnet_ids=tuple(network.private_subnet_ids),
+                endpoint_security_group_id=network.endpoint_security_group.id,
+                s3_prefix_list_id=network.endpoints["s3"].prefix_list_id,
+                reader_role_arn=export.reader_role_arn,
+                parquet_layer_arn=export.parquet_layer_arn,
+                tags=tags,
+                depends_on=(baseline.macie,) if baseline.macie is not None else (),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
         )

@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "adopt")
+COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "adopt", "redact")
 
 app = typer.Typer(
     name="mlgov",

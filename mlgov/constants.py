@@ -87,6 +87,18 @@ class TypeToken(StrEnum):
     GLUE_CATALOG_DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
     S3_BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
     S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+    # dev data export (the project's prod account)
+    VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+    SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+    S3_BUCKET_NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
+    S3_BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+    MACIE_ACCOUNT = "aws:macie2/account:Account"
+    LAMBDA_FUNCTION = "aws:lambda/function:Function"
+    LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+    EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+    EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+    LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+    LOG_SUBSCRIPTION_FILTER = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
 
 
 # Data-source tokens the program calls; the offline engine answers each of them.

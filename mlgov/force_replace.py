@@ -172,6 +172,7 @@ _ROWS: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
     ("aws:codeartifact/domainPermissions:DomainPermissions", "codeartifact/domain_permissions_policy.go", True, ("domain", "domainOwner")),
     ("aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy", "codeartifact/repository_permissions_policy.go", True,
      ("domain", "domainOwner", "repository")),
+    ("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "logs/subscription_filter.go", True, ("destinationArn", "logGroup", "name")),
     ("aws:servicecatalog/portfolio:Portfolio", "servicecatalog/portfolio.go", True, ()),
     ("aws:servicecatalog/product:Product", "servicecatalog/product.go", True, ("provisioningArtifactParameters",)),
     ("aws:servicecatalog/provisioningArtifact:ProvisioningArtifact", "servicecatalog/provisioning_artifact.go", True,

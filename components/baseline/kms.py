@@ -64,8 +64,12 @@ def rotated_key(
     alias: str,
     policy: pulumi.Input[str],
     tags: dict[str, str],
+    depends_on: Sequence[pulumi.Resource] = (),
 ) -> tuple[aws.kms.Key, aws.kms.Alias]:
-    """The key (yearly rotation, longest deletion window) and its alias, children of ``parent``."""
+    """The key (yearly rotation, longest deletion window) and its alias, children of ``parent``.
+
+    ``depends_on``: what must exist before the key, e.g. a service-linked role its policy names
+    (KMS refuses a policy whose principal does not exist)."""
     child = pulumi.ResourceOptions(parent=parent)
     key = aws.kms.Key(
         child_name(name, "key"),
@@ -74,7 +78,7 @@ def rotated_key(
         deletion_window_in_days=DELETION_WINDOW_DAYS,
         policy=policy,
         tags=tags,
-        opts=child,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)) if depends_on else child,
     )
     return key, aws.kms.Alias(child_name(name, "alias"), name=alias, target_key_id=key.key_id, opts=child)
 
@@ -89,10 +93,19 @@ class ProjectKeyArgs:
     """Region of the key; kms:ViaService conditions name the regional service endpoints."""
     tags: dict[str, str] = field(default_factory=dict)
     """Tags for the key (cost allocation)."""
+    macie: pulumi.Resource | None = None
+    """Macie enabled in the account (``aws.macie2.Account``): its service-linked role may then decrypt, so
+    Macie can classify objects encrypted with this key; the key waits for it."""
 
 
-def project_key_policy(account_id: pulumi.Input[str], region: str) -> pulumi.Output[str]:
-    """The project key's policy: used through ``KEY_SERVICES``, and by CloudWatch Logs of the account."""
+def macie_service_role_arn(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The role Macie analyses S3 objects with ("Allowing Macie to use a customer managed AWS KMS key", Macie guide)."""
+    return pulumi.Output.concat("arn:aws:iam::", account_id, ":role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie")
+
+
+def project_key_policy(account_id: pulumi.Input[str], region: str, macie: bool = False) -> pulumi.Output[str]:
+    """The project key's policy: used through ``KEY_SERVICES``, by CloudWatch Logs of the account and,
+    with ``macie``, by Macie's service-linked role."""
     logs = {
         # CloudWatch Logs encrypts log groups as the service principal, not via a caller.
         "Sid": "CloudWatchLogsOfThisAccount",
@@ -104,7 +117,18 @@ def project_key_policy(account_id: pulumi.Input[str], region: str) -> pulumi.Out
             "ArnLike": {"kms:EncryptionContext:aws:logs:arn": pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":*")}
         },
     }
-    return key_policy(account_id, region, KEY_SERVICES, (logs,), use_sid="UseThroughProjectServices")
+    extra: tuple[dict[str, Any], ...] = (logs,)
+    if macie:
+        extra += (
+            {
+                "Sid": "MacieClassifiesProjectData",
+                "Effect": "Allow",
+                "Principal": {"AWS": macie_service_role_arn(account_id)},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            },
+        )
+    return key_policy(account_id, region, KEY_SERVICES, extra, use_sid="UseThroughProjectServices")
 
 
 class ProjectKey(pulumi.ComponentResource):
@@ -117,8 +141,9 @@ class ProjectKey(pulumi.ComponentResource):
             name,
             description=f"mlgov project key for {args.project}",
             alias=f"alias/mlgov/{args.project}",
-            policy=project_key_policy(args.account_id, args.region),
+            policy=project_key_policy(args.account_id, args.region, macie=args.macie is not None),
             tags=args.tags,
+            depends_on=(args.macie,) if args.macie is not None else (),
         )
         self.arn = self.key.arn
         self.register_outputs({"arn": self.key.arn, "alias": self.alias.name})

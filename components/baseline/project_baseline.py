@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
+import pulumi_aws as aws
 
 from components.baseline.catalog_launch_role import catalog_launch_role
 from components.baseline.budget import AccountBudget, AccountBudgetArgs
@@ -60,6 +61,10 @@ class ProjectBaselineArgs:
     """Curated data-lake zone the project reads; given only where rules.data_lake_access holds."""
     studio_home_retention: str = "Retain"
     """What deleting the Studio domain does to the users' home directories: ``Retain`` or ``Delete``."""
+    dev_export_source: bool = False
+    """The account's data bucket feeds the dev data export (prod accounts of projects that export to
+    dev): Amazon Macie is enabled and may decrypt the project's data, and the data bucket sends its
+    events to EventBridge."""
 
 
 def check_args(args: ProjectBaselineArgs) -> None:
@@ -105,9 +110,15 @@ class ProjectBaseline(pulumi.ComponentResource):
         tags = {**args.tags, PROJECT_TAG_KEY: args.project, ENVIRONMENT_TAG_KEY: env}
         child = pulumi.ResourceOptions(parent=self)
 
+        # Enabling Macie creates its service-linked role, which the key policy then names.
+        self.macie = (
+            aws.macie2.Account(child_name(name, "macie"), finding_publishing_frequency="FIFTEEN_MINUTES", status="ENABLED", opts=child)
+            if args.dev_export_source
+            else None
+        )
         self.key = ProjectKey(
             child_name(name, "key"),
-            ProjectKeyArgs(project=args.project, account_id=args.account_id, region=args.region, tags=tags),
+            ProjectKeyArgs(project=args.project, account_id=args.account_id, region=args.region, tags=tags, macie=self.macie),
             opts=child,
         )
         self.buckets: dict[str, SecureBucket] = {
@@ -117,6 +128,8 @@ class ProjectBaseline(pulumi.ComponentResource):
                     bucket=pulumi.Output.concat(bucket_name(PROJECT, args.project, env, purpose), args.account_id),
                     kms_key_arn=self.key.arn,
                     tags={**tags, "mlgov:purpose": purpose},
+                    # The dev data export starts from Object Created events of the data bucket.
+                    eventbridge_notifications=args.dev_export_source and purpose == "data",
                 ),
                 opts=child,
             )

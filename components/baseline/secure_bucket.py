@@ -65,6 +65,11 @@ class SecureBucketArgs:
     object_lock: "ObjectLockRetention | None" = None
     """Create the bucket with S3 Object Lock and this default retention (Object Lock can only be
     enabled at creation; it needs versioning, which is always on)."""
+    abort_incomplete_uploads_days: int | None = None
+    """Abort multipart uploads left unfinished this many days (a writer killed mid-upload leaves
+    parts that S3 keeps and bills); None: no lifecycle configuration."""
+    eventbridge_notifications: bool = False
+    """Send the bucket's events (Object Created ...) to EventBridge."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,27 @@ class SecureBucket(pulumi.ComponentResource):
                 # Object Lock needs versioning on first.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.versioning], aliases=list(args.object_lock.aliases)),
             )
-        settings = [self.versioning, self.encryption, self.public_access_block, *([self.object_lock] if self.object_lock else [])]
+        self.lifecycle: aws.s3.BucketLifecycleConfiguration | None = None
+        if args.abort_incomplete_uploads_days is not None:
+            self.lifecycle = aws.s3.BucketLifecycleConfiguration(
+                child_name(name, "lifecycle"),
+                bucket=self.bucket.id,
+                rules=[
+                    {
+                        "id": "abort-incomplete-uploads",
+                        "status": "Enabled",
+                        "filter": {"prefix": ""},
+                        "abort_incomplete_multipart_upload": {"days_after_initiation": args.abort_incomplete_uploads_days},
+                    }
+                ],
+                opts=child,
+            )
+        self.notification: aws.s3.BucketNotification | None = None
+        if args.eventbridge_notifications:
+            self.notification = aws.s3.BucketNotification(child_name(name, "events"), bucket=self.bucket.id, eventbridge=True, opts=child)
+        # The policy comes last: a deny in it must never stop the deployer from the settings above.
+        settings = [self.versioning, self.encryption, self.public_access_block]
+        settings += [setting for setting in (self.object_lock, self.lifecycle, self.notification) if setting is not None]
         self.policy = aws.s3.BucketPolicy(
             child_name(name, "policy"),
             bucket=self.bucket.id,

@@ -56,13 +56,19 @@ def _stack_from_document(document: Any, stack: str, source: str) -> dict[str, An
 
 def load_plan_stack(stack: str, plan_file: Path | None) -> dict[str, Any]:
     """The stack's plan as a dict: from ``plan_file`` or planned now (offline)."""
+    return load_plan_stacks([stack], plan_file)[stack]
+
+
+def load_plan_stacks(stacks: list[str], plan_file: Path | None) -> dict[str, dict[str, Any]]:
+    """The plans of ``stacks`` by name: from ``plan_file`` (which must hold them all) or planned now."""
     if plan_file is not None:
-        return _stack_from_document(read_json_file(plan_file, "--plan-file"), stack, f"--plan-file {plan_file}")
+        document = read_json_file(plan_file, "--plan-file")
+        return {stack: _stack_from_document(document, stack, f"--plan-file {plan_file}") for stack in stacks}
     # Imported here: the Pulumi runtime is heavy and only needed when planning now.
     from mlgov.config import ConfigError
     from mlgov.engine import PlanError, plan_stacks
 
     try:
-        return plan_stacks([stack]).stacks[0].to_dict()
+        return {plan.name: plan.to_dict() for plan in plan_stacks(list(dict.fromkeys(stacks))).stacks}
     except (ConfigError, PlanError) as error:
         fail(str(error))

@@ -1,5 +1,8 @@
 """``mlgov scp-matrix``: every scenario of the catalogue in every OU of the planned org.
 
+Scenarios about reading another account's bucket also read the plans of the stacks
+they name (planned now, or taken from ``--plan-file``, which must then hold them).
+
 Exit codes: 0 when every decision matches the catalogue's expectation, 1 when
 any differs, 2 on bad input (unreadable plan, unknown stack, malformed scenarios).
 """
@@ -12,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from mlgov.commands.common import fail, load_plan_stack
+from mlgov.commands.common import fail, load_plan_stacks
 
 
 class OutputFormat(str, Enum):
@@ -36,9 +39,13 @@ def scp_matrix(
     from mlgov.scp.scenarios import ScenarioError, load_catalogue
     from mlgov.scp.evaluator import PolicyError
 
-    plan_stack = load_plan_stack(stack, plan_file)
     try:
-        matrix = build_matrix(plan_stack, load_catalogue(scenarios))
+        catalogue = load_catalogue(scenarios)
+    except ScenarioError as exc:
+        fail(str(exc))
+    plans = load_plan_stacks([stack, *catalogue.access_stacks()], plan_file)
+    try:
+        matrix = build_matrix(plans[stack], catalogue, stacks=plans)
     except (ScenarioError, PlanShapeError, PolicyError, ValueError) as exc:
         fail(str(exc))
     typer.echo(RENDERERS[output_format.value](matrix), nl=False)

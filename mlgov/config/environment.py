@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PositiveFloat, ValidationInfo, field_validator
 
+from mlgov.config.dev_export import DevDataExportSettings, check_dev_export
 from mlgov.config.fields import ConfigModel, Email, GroupName, ResourceKey, invalid, pattern_field
 from mlgov.constants import Environment, StackKind
 
@@ -102,6 +103,13 @@ class Project(ConfigModel):
     """What deleting the project's Studio domain does to its users' home directories (EFS):
     keep them (the default: nothing lost) or delete them, which lets a retired project's VPC
     be deleted in one ``pulumi up``. Applied when the domain is deleted, so set it before."""
+    dev_data_export: DevDataExportSettings | None = None
+    """Redacted copies of prod data for the project's dev account (needs the dev and prod stages)."""
+
+    _dev_export = field_validator("dev_data_export")(check_dev_export)
+
+    def exports_to_dev(self) -> bool:
+        return self.dev_data_export is not None and self.dev_data_export.enabled
 
     @field_validator("stages")
     @classmethod
@@ -131,11 +139,23 @@ class EnvironmentStackConfig(ConfigModel):
     """Assign each project's Identity Center groups to its accounts (needs the org stack's permission sets)."""
     security_auditors_group: GroupName | None = None
     """Identity Center group given read-only SecurityAudit on every project account of this stack."""
+    dev_stack: str = Field(default="dev", min_length=1)
+    """The dev stack, read by the prod stack for the dev accounts that may read a project's data export."""
     projects: list[Project] = Field(default_factory=list)
     """Filled from projects_file by the loader."""
 
     def referenced_stacks(self) -> list[str]:
-        return [self.org_stack.rsplit("/", 1)[-1]]
+        stacks = [self.org_stack.rsplit("/", 1)[-1]]
+        if self.export_projects():
+            # The export bucket's policy names each dev account's Studio role: dev is planned (and applied) first.
+            stacks.append(self.dev_stack.rsplit("/", 1)[-1])
+        return stacks
+
+    def export_projects(self) -> list[Project]:
+        """Projects whose prod data this (prod) stack exports to their dev accounts."""
+        if self.environment != Environment.PROD:
+            return []
+        return [project for project in self.vended_projects() if project.exports_to_dev()]
 
     def vended_projects(self) -> list[Project]:
         return [project for project in self.projects if self.environment in project.stages]

@@ -10,12 +10,15 @@ before.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from google.protobuf import empty_pb2
+from pulumi import asset
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
@@ -42,8 +45,27 @@ def plain(value: Any) -> Any:
         return [plain(item) for item in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, (asset.Asset, asset.Archive)):
+        return _asset(value)
     urn = getattr(value, "urn", None)
     return f"<resource {urn}>" if urn is not None else str(value)
+
+
+def _asset(value: asset.Asset | asset.Archive) -> Any:
+    """An asset or archive by content (file name and SHA-256), the same on every machine."""
+    if isinstance(value, asset.AssetArchive):
+        return {"assets": {name: _asset(item) for name, item in sorted(value.assets.items())}}
+    if isinstance(value, asset.StringAsset):
+        return {"text": {"sha256": hashlib.sha256(value.text.encode()).hexdigest()}}
+    path = getattr(value, "path", None)
+    if isinstance(path, str):
+        kind = "archive" if isinstance(value, asset.Archive) else "asset"
+        try:
+            content = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            content = None
+        return {kind: {"file": Path(path).name, "sha256": content}}
+    return {"uri": getattr(value, "uri", None)}
 
 
 class PlanMocks(Mocks):

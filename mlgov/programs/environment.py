@@ -6,13 +6,13 @@ import pulumi
 
 from components.identity.access_rules import AccountKind, PlatformGroup, TeamGroup
 from components.identity.assignments import ProjectAccess, ProjectAccessArgs
-from components.baseline._policy import bucket_arn
+from components.baseline._policy import bucket_arn, role_arn
 from components.baseline.secure_bucket import data_lake_bucket
-from components.baseline.studio import DataLakeRead
+from components.baseline.studio import DataLakeRead, execution_role_name
 from components.member_accounts import CreationWaves
-from components.project_account_set import ProjectAccountSet, ProjectAccountSetArgs
+from components.project_account_set import DevExportSettings, ProjectAccountSet, ProjectAccountSetArgs
 from mlgov.config.environment import EnvironmentStackConfig, Project
-from mlgov.constants import CURATED_ZONE, CoreAccountRole
+from mlgov.constants import CURATED_ZONE, CoreAccountRole, Environment
 from mlgov.environments import rules_for
 from mlgov.programs.org_outputs import core_account_id, org_platform_group
 
@@ -26,6 +26,37 @@ def _curated_zone(org: pulumi.StackReference) -> DataLakeRead:
     account_id = core_account_id(org.require_output("accounts"), CoreAccountRole.DATA_LAKE)
     bucket = org.require_output("dataLakeBucketPrefix").apply(lambda prefix: data_lake_bucket(prefix, CURATED_ZONE, account_id))
     return DataLakeRead(bucket_arn=bucket_arn(bucket), account_id=account_id)
+
+
+class MissingDevAccount(Exception):
+    pass
+
+
+def _dev_studio_role(dev: pulumi.StackReference, stack: str, project: str) -> pulumi.Output[str]:
+    """The project's dev Studio execution role, from the dev stack's account id and the role's fixed name."""
+
+    def pick(projects: dict) -> str:
+        account = (projects or {}).get(project, {}).get("accountId")
+        if not account:
+            raise MissingDevAccount(f"stack '{stack}' exports no accountId for project '{project}'; run 'pulumi up' on '{stack}' before this stack")
+        return account
+
+    return role_arn(dev.require_output("projects").apply(pick), execution_role_name(project))
+
+
+def _dev_export(project: Project, dev: pulumi.StackReference | None, dev_stack: str) -> DevExportSettings | None:
+    """The export settings of a project this (prod) stack exports for, with its dev reader."""
+    if dev is None or not project.exports_to_dev():
+        return None
+    export = project.dev_data_export
+    return DevExportSettings(
+        source_prefixes=tuple(export.source_prefixes),
+        keep_columns=tuple(export.keep_columns),
+        mode=export.mode,
+        sample_rate=export.sample_rate or 1.0,
+        reader_role_arn=_dev_studio_role(dev, dev_stack, project.name),
+        parquet_layer_arn=export.parquet_layer_arn,
+    )
 
 
 def project_tags(project: Project, environment: str) -> dict[str, str]:
@@ -46,6 +77,8 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
     ous = org.require_output("organizationalUnits")
     region = pulumi.Config("aws").require("region")
     data_lake = _curated_zone(org) if rules.data_lake_access else None
+    # Prod reads dev (never the reverse): the export bucket's policy names each dev Studio role.
+    dev = pulumi.StackReference(config.dev_stack) if config.export_projects() else None
     waves = CreationWaves()
     projects = {}
     for project in config.vended_projects():
@@ -71,6 +104,10 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
                 pipeline_repository=project.pipeline.repository,
                 pipeline_branch=project.pipeline.branch,
                 studio_home_retention=project.studio_home_retention,
+                dev_export=_dev_export(project, dev, config.dev_stack),
+                dev_export_organization_id=(
+                    org.require_output("organizationId") if config.environment == Environment.DEV and project.exports_to_dev() else None
+                ),
             ),
         )
     if config.identity_assignments:

@@ -7,9 +7,11 @@ good evaluator we found,
 ``@cloud-copilot/iam-simulate``, is Node and AGPL: the tests use it as an
 independent oracle through a subprocess, product code never does.
 
-Scope: the SCP layer only. Identity policies, resource policies, RCPs, session
-policies and permission boundaries are out of scope; the question answered is
-"could *anything* in this account do this, given the guardrails above it?".
+Scope: the SCP layer. Identity policies, resource policies, RCPs, session
+policies and permission boundaries are out of scope here; the question answered
+is "could *anything* in this account do this, given the guardrails above it?".
+``mlgov.scp.access`` adds identity, bucket and key policies for cross-account
+data access, reusing ``statement_applies`` from here.
 
 Semantics (AWS documentation, "Policy evaluation logic" and "Condition operators"):
 
@@ -53,6 +55,9 @@ __all__ = [
     "PolicyError",
     "Request",
     "evaluate",
+    "normalise_context",
+    "statement_applies",
+    "statements_of",
 ]
 
 ContextValue = str | bool | int | float | Sequence[str]
@@ -353,7 +358,8 @@ def _resource_matches(statement: Mapping[str, Any], resource: str) -> bool:
     return True
 
 
-def _statements(policy: AttachedPolicy) -> list[Mapping[str, Any]]:
+def statements_of(policy: AttachedPolicy) -> list[Mapping[str, Any]]:
+    """The policy's statements, each checked to have an Effect; PolicyError for anything else."""
     document = policy.document
     if isinstance(document, str):
         try:
@@ -369,13 +375,14 @@ def _statements(policy: AttachedPolicy) -> list[Mapping[str, Any]]:
     return statements
 
 
-def _normalise_context(request: Request) -> dict[str, str | list[str]]:
+def normalise_context(request: Request) -> dict[str, str | list[str]]:
     context = {str(k).lower(): _context_value(v) for k, v in request.context.items()}
     context.setdefault("aws:principalarn", request.principal_arn)
     return context
 
 
-def _statement_applies(statement: Mapping[str, Any], request: Request, context: Mapping[str, Any]) -> tuple[bool, str]:
+def statement_applies(statement: Mapping[str, Any], request: Request, context: Mapping[str, Any]) -> tuple[bool, str]:
+    """Whether a statement's Action/Resource/Condition cover the request (``context`` from ``normalise_context``)."""
     if not _action_matches(statement, request.action):
         return False, "action does not match"
     if not _resource_matches(statement, request.resource):
@@ -387,13 +394,13 @@ def _statement_applies(statement: Mapping[str, Any], request: Request, context: 
 
 def evaluate(request: Request, levels: Sequence[Level]) -> Decision:
     """Decide ``request`` against the SCPs of ``levels`` (root first, the account last)."""
-    context = _normalise_context(request)
+    context = normalise_context(request)
     first_missing_allow: Level | None = None
     for level in levels:
         allowed_here = False
         for policy in level.policies:
-            for index, statement in enumerate(_statements(policy)):
-                applies, _why = _statement_applies(statement, request, context)
+            for index, statement in enumerate(statements_of(policy)):
+                applies, _why = statement_applies(statement, request, context)
                 if not applies:
                     continue
                 if statement["Effect"] == "Deny":

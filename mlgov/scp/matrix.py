@@ -6,6 +6,10 @@ from ``PolicyAttachment``. AWS attaches ``FullAWSAccess`` to the root, every OU 
 every account unless someone detaches it; the plan never shows it (it is AWS
 managed), so it is added at every level here. Each OU gets a hypothetical member
 account as the last level, with FullAWSAccess only.
+
+Scenarios with an ``access`` block (a role reading another account's bucket) also
+need the plans of the stacks they name; their decision includes identity, bucket
+and key policies (``mlgov.scp.access``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgov.constants import ROOT, TypeToken
+from mlgov.scp.access import AccessShapeError, PlannedStacks, evaluate_access
 from mlgov.scp.evaluator import FULL_AWS_ACCESS, AttachedPolicy, Decision, Level, evaluate
 from mlgov.scp.scenarios import Scenario, ScenarioCatalogue
 
@@ -191,23 +196,47 @@ class Matrix:
         return not self.mismatches
 
 
+def organization_id(plan_stack: Mapping[str, Any]) -> str:
+    """The organization's id: the org stack's output, or its Organization resource."""
+    exported = (plan_stack.get("outputs") or {}).get("organizationId")
+    if exported:
+        return str(exported)
+    for resource in plan_stack.get("resources") or []:
+        if resource.get("type") == TypeToken.ORGANIZATION and _props(resource, "id"):
+            return str(_props(resource, "id"))
+    raise PlanShapeError("the plan names no organization id (output organizationId or an Organization resource)")
+
+
 def build_matrix(
-    plan_stack: Mapping[str, Any], scenarios: ScenarioCatalogue, ous: Sequence[str] | None = None
+    plan_stack: Mapping[str, Any],
+    scenarios: ScenarioCatalogue,
+    ous: Sequence[str] | None = None,
+    stacks: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Matrix:
+    """Every scenario in every OU. ``stacks``: plans by stack name, for the scenarios with an ``access`` block."""
     model = org_model(plan_stack)
     chosen = tuple(ous) if ous is not None else scenarios.ous
     levels = {ou: levels_for_model(model, ou) for ou in chosen}
+    missing = [stack for stack in scenarios.access_stacks() if stack not in (stacks or {})]
+    if missing:
+        needing = [s.id for s in scenarios.scenarios if s.access and set(s.access.stacks) & set(missing)]
+        raise PlanShapeError(
+            f"scenario(s) {', '.join(needing)} read the plans of stack(s) {', '.join(missing)}: "
+            "plan them too (mlgov plan --format json plans every stack)"
+        )
+    plans = PlannedStacks(stacks or {})
     cells = []
     for scenario in scenarios.scenarios:
         for ou in chosen:
-            cells.append(
-                MatrixCell(
-                    scenario=scenario.id,
-                    ou=ou,
-                    decision=evaluate(scenario.request, levels[ou]),
-                    expected=scenario.expected.get(ou),
-                )
-            )
+            if scenario.access is None:
+                decision = evaluate(scenario.request, levels[ou])
+            else:
+                try:
+                    region = str(scenario.request.context.get("aws:RequestedRegion", ""))
+                    decision = evaluate_access(scenario.access, scenario.request, levels[ou], plans, organization_id(plan_stack), region)
+                except AccessShapeError as error:
+                    raise PlanShapeError(f"scenario {scenario.id}: {error}") from None
+            cells.append(MatrixCell(scenario=scenario.id, ou=ou, decision=decision, expected=scenario.expected.get(ou)))
     return Matrix(ous=chosen, scenarios=scenarios.scenarios, cells=tuple(cells))
 
 

@@ -6,6 +6,10 @@ region unless the scenario names another), ``aws:PrincipalArn`` and
 ``aws:PrincipalAccount`` and ``aws:ViaAWSService`` (false); a ``tags`` shortcut expands to ``aws:RequestTag/<key>``
 plus ``aws:TagKeys``; ``{account}`` and ``{region}`` are substituted in resources,
 principals and context values.
+
+A scenario with an ``access`` block is about reading a bucket of another account:
+its caller and bucket are named by what they are in the plans (``mlgov.scp.access``),
+and the matrix evaluates SCPs, identity, bucket and key policies together.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, Literal
 
 import yaml
 
+from mlgov.scp.access import AccessSpec
 from mlgov.scp.evaluator import Request
 
 Expectation = Literal["allowed", "denied"]
@@ -34,12 +39,22 @@ class Scenario:
     description: str
     request: Request
     expected: Mapping[str, Expectation]
+    access: AccessSpec | None = None
+    """Caller and bucket from the plans: the decision takes identity, bucket and key policies into account."""
 
 
 @dataclass(frozen=True)
 class ScenarioCatalogue:
     ous: tuple[str, ...]
     scenarios: tuple[Scenario, ...]
+
+    def access_stacks(self) -> tuple[str, ...]:
+        """Stacks whose plans the access scenarios read."""
+        return tuple(dict.fromkeys(stack for s in self.scenarios if s.access for stack in s.access.stacks))
+
+    def scp_only(self) -> "ScenarioCatalogue":
+        """The scenarios that need nothing but the org plan."""
+        return ScenarioCatalogue(ous=self.ous, scenarios=tuple(s for s in self.scenarios if s.access is None))
 
     def by_id(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:
@@ -76,7 +91,7 @@ def _parse_scenario(raw: Any, defaults: Mapping[str, Any], ous: Sequence[str], s
     if sid in seen:
         raise ScenarioError(f"duplicate scenario id {sid!r}")
     seen.add(sid)
-    unknown = set(raw) - {"id", "description", "request", "expected"}
+    unknown = set(raw) - {"id", "description", "request", "expected", "access"}
     if unknown:
         raise ScenarioError(f"{sid}: unknown fields {sorted(unknown)}")
     description = raw.get("description")
@@ -134,6 +149,27 @@ def _parse_scenario(raw: Any, defaults: Mapping[str, Any], ous: Sequence[str], s
         description=description,
         request=Request(action=req["action"], resource=resource, principal_arn=principal, context=context),
         expected=expected,
+        access=_parse_access(sid, raw.get("access")),
+    )
+
+
+def _parse_access(sid: str, raw: Any) -> AccessSpec | None:
+    if raw is None:
+        return None
+    shape = "access: {principal: {stack, project, role}, bucket: {stack, project, purpose}, key}"
+    if not isinstance(raw, Mapping) or set(raw) - {"principal", "bucket", "key"}:
+        raise ScenarioError(f"{sid}: {shape}")
+    principal, bucket = raw.get("principal"), raw.get("bucket")
+    fields = {"principal": ("stack", "project", "role"), "bucket": ("stack", "project", "purpose")}
+    for name, block in (("principal", principal), ("bucket", bucket)):
+        if not isinstance(block, Mapping) or set(block) != set(fields[name]) or not all(isinstance(v, str) and v for v in block.values()):
+            raise ScenarioError(f"{sid}: access.{name} needs exactly {', '.join(fields[name])} (strings); {shape}")
+    key = raw.get("key", "")
+    if not isinstance(key, str):
+        raise ScenarioError(f"{sid}: access.key must be an object key")
+    return AccessSpec(
+        principal_stack=principal["stack"], principal_project=principal["project"], role=principal["role"],
+        bucket_stack=bucket["stack"], bucket_project=bucket["project"], bucket_purpose=bucket["purpose"], key=key,
     )
 
 

@@ -406,22 +406,22 @@ def _short(token: str) -> str:
 
 def test_removing_one_project_from_a_stack_flags_its_account_deletion_and_nothing_else(repo, cache):
     def edit(document):
-        (project,) = [p for p in document["projects"] if p["name"] == "churn-model"]
+        (project,) = [p for p in document["projects"] if p["name"] == "demand-forecast"]
         project["stages"] = [stage for stage in project["stages"] if stage != "dev"]
 
     with edited(repo, "stacks/projects.yaml", edit):
         report = run_diff("main", ["dev"], repo=repo, cache=cache)
     dev = stack(report, "dev")
     assert not dev.added and dev.removed
-    assert all("churn-model" in r.name for r in dev.removed), sorted(r.name for r in dev.removed)
+    assert all("demand-forecast" in r.name for r in dev.removed), sorted(r.name for r in dev.removed)
     deletions = {d.name: d for d in report.dangers if d.type == ACCOUNT}
-    assert list(deletions) == ["account-churn-model-dev"]
-    account = deletions["account-churn-model-dev"]
+    assert list(deletions) == ["account-demand-forecast-dev"]
+    account = deletions["account-demand-forecast-dev"]
     assert account.action == "delete" and account.protected and "protected" in account.reason
     # The other project in dev keeps its account: nothing of it is removed or flagged.
     assert all("churn-notebooks" not in d.name for d in report.dangers)
     assert {d.type for d in report.dangers} >= {ACCOUNT, BUCKET, "aws:kms/key:Key", "aws:sagemaker/domain:Domain"}
-    assert "**delete** Account `account-churn-model-dev`" in to_markdown(report)
+    assert "**delete** Account `account-demand-forecast-dev`" in to_markdown(report)
 
 
 def test_one_changed_account_email_is_one_replacement_and_its_ignored_role_name_none(org_plan_dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import keyword
 
 
 def camel(snake: str) -> str:
@@ -20,7 +21,10 @@ def resource_classes(type_: str) -> tuple[type, type | None]:
     ``<Name>Args`` that belong to other resources.
     """
     _, module, name = type_.split(":")
-    resource = getattr(importlib.import_module(f"pulumi_aws.{module.split('/')[0]}"), name)
+    package = module.split("/")[0]
+    # Python keywords get a trailing underscore as module names ('lambda' -> 'lambda_').
+    package = f"{package}_" if keyword.iskeyword(package) else package
+    resource = getattr(importlib.import_module(f"pulumi_aws.{package}"), name)
     own = inspect.getmodule(resource)
     for candidate in (f"{name}InitArgs", f"{name}Args"):
         args = getattr(own, candidate, None)

@@ -79,7 +79,10 @@ def _ancestors(resource, by_urn):
 def test_buckets_are_complete(plans, env):
     plan = plans[env]
     buckets = plan.of_type(TypeToken.S3_BUCKET)
-    assert len(buckets) == 2 * len({a.inputs["name"] for a in plan.of_type(TypeToken.ACCOUNT) if not a.inputs["name"].endswith("automation")})
+    exports = [r for r in plan.resources if r.type == "mlgov:dev_data_export:DevDataExport"]
+    workloads = {a.inputs["name"] for a in plan.of_type(TypeToken.ACCOUNT) if not a.inputs["name"].endswith("automation")}
+    # Two per workload account (data, artifacts), and the export bucket of each project exporting to dev.
+    assert len(buckets) == 2 * len(workloads) + len(exports)
     for companion in (TypeToken.S3_BUCKET_VERSIONING, TypeToken.S3_BUCKET_SSE, TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK, TypeToken.S3_BUCKET_POLICY):
         linked = {dep for r in plan.of_type(companion) for dep in r.property_dependencies.get("bucket", [])}
         assert linked == {bucket.urn for bucket in buckets}, companion

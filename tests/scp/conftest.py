@@ -69,5 +69,13 @@ def sample_org_plan(org_plan) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def sample_plans() -> dict[str, dict[str, Any]]:
+    """The sample org, dev and prod stacks planned offline (the access scenarios read dev and prod)."""
+    from mlgov.engine import plan_stacks
+
+    return {stack["name"]: stack for stack in json.loads(json.dumps(plan_stacks(["org", "dev", "prod"]).to_dict()))["stacks"]}
+
+
+@pytest.fixture(scope="session")
 def oracle():
     return oracle_client

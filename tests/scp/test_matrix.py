@@ -19,13 +19,20 @@ def scenarios():
 
 
 def test_catalogue_matches_expectations(catalogue_plan, scenarios):
-    matrix = build_matrix(catalogue_plan, scenarios)
+    # The synthetic plan has no environment stacks: the scenarios that read them are tested on the sample plans.
+    matrix = build_matrix(catalogue_plan, scenarios.scp_only())
     assert [(c.scenario, c.ou, c.verdict, c.decision.detail) for c in matrix.mismatches] == []
 
 
-def test_sample_org_plan_matches_expectations(sample_org_plan, scenarios):
-    matrix = build_matrix(sample_org_plan, scenarios)
+def test_sample_plans_match_expectations(sample_plans, scenarios):
+    matrix = build_matrix(sample_plans["org"], scenarios, stacks=sample_plans)
     assert [(c.scenario, c.ou, c.verdict, c.decision.detail) for c in matrix.mismatches] == []
+    assert {c.scenario for c in matrix.cells} == {s.id for s in scenarios.scenarios}
+
+
+def test_access_scenarios_need_the_plans_they_read(sample_org_plan, scenarios):
+    with pytest.raises(PlanShapeError, match="dev-reads-prod-raw-data.*stack\\(s\\) dev, prod"):
+        build_matrix(sample_org_plan, scenarios)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +51,7 @@ def test_sample_org_plan_matches_expectations(sample_org_plan, scenarios):
     ],
 )
 def test_deciding_statement(catalogue_plan, scenarios, scenario, ou, verdict, sid):
-    cell = build_matrix(catalogue_plan, scenarios).cell(scenario, ou)
+    cell = build_matrix(catalogue_plan, scenarios.scp_only()).cell(scenario, ou)
     assert (cell.verdict, cell.decision.sid) == (verdict, sid)
 
 
@@ -57,7 +64,7 @@ def test_levels_walk_root_to_account(catalogue_plan):
 
 
 def test_renderers_are_deterministic(catalogue_plan, scenarios):
-    a, b = build_matrix(catalogue_plan, scenarios), build_matrix(catalogue_plan, scenarios)
+    a, b = build_matrix(catalogue_plan, scenarios.scp_only()), build_matrix(catalogue_plan, scenarios.scp_only())
     assert to_markdown(a) == to_markdown(b)
     assert to_json(a) == to_json(b)
     assert json.loads(to_json(a))["summary"] == {"cells": len(a.cells), "mismatches": 0, "ok": True}
@@ -86,28 +93,31 @@ def _app():
     return app
 
 
-def _plan_file(tmp_path, stack):
+def _plan_file(tmp_path, *stacks):
     path = tmp_path / "plan.json"
-    path.write_text(json.dumps({"stacks": [stack]}))
+    path.write_text(json.dumps({"stacks": list(stacks)}))
     return path
 
 
-def test_cli_exit_codes(tmp_path, catalogue_plan):
+def test_cli_exit_codes(tmp_path, sample_plans):
     runner = CliRunner()
-    plan = _plan_file(tmp_path, catalogue_plan)
+    plan = _plan_file(tmp_path, *sample_plans.values())
     ok = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(plan), "--format", "markdown"])
     assert ok.exit_code == 0, ok.output
-    assert "| Scenario |" in ok.output
+    assert "| Scenario |" in ok.output and "dev-reads-redacted-export" in ok.output
 
-    broken = json.loads(json.dumps(catalogue_plan))
+    broken = json.loads(json.dumps(sample_plans["org"]))
     broken["resources"] = [r for r in broken["resources"] if not r["name"].startswith("scp-deny-sagemaker-endpoints")]
-    bad = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(_plan_file(tmp_path, broken)), "--format", "json"])
+    bad = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(_plan_file(tmp_path, broken, sample_plans["dev"], sample_plans["prod"])), "--format", "json"])
     assert bad.exit_code == 1
+
+    org_only = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(_plan_file(tmp_path, sample_plans["org"]))])
+    assert org_only.exit_code == 2 and "no stack 'dev' in the plan" in org_only.output
 
     missing = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(tmp_path / "nope.json")])
     assert missing.exit_code == 2 and "no such file" in missing.output
     (tmp_path / "junk.json").write_text("{")
     junk = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(tmp_path / "junk.json")])
     assert junk.exit_code == 2 and "Traceback" not in junk.output
-    other = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(plan), "--stack", "prod"])
+    other = runner.invoke(_app(), ["scp-matrix", "--plan-file", str(plan), "--stack", "nowhere"])
     assert other.exit_code == 2 and "no stack" in other.output and "in the plan" in other.output

@@ -105,7 +105,7 @@ class StackView:
                     parent=r.parent.urn if getattr(r, "parent", None) is not None else None,
                     dependencies=[d.urn for d in (r.dependencies or [])],
                     property_dependencies={k: [d.urn for d in v] for k, v in (r.property_dependencies or {}).items()},
-                    provider_props=plain(dict(r.provider.props or {})) if getattr(r, "provider", None) is not None else {},
+                    provider_props=plain(r.provider.props or {}) if getattr(r, "provider", None) is not None else {},
                 )
             )
         self.by_urn = {r.urn: r for r in self.resources}

@@ -11,6 +11,7 @@ from . import (
     baseline_scps_at_root,
     config_rule_recorders,
     controls_on_registered_ous,
+    cross_account_bucket_read,
     endpoint_deny_attachment,
     name_lengths,
     ou_depth,
@@ -66,6 +67,7 @@ MODULES = (
     servicecatalog_share_usable,
     required_tags,
     resource_policy_principals,
+    cross_account_bucket_read,
     permission_set_admin,
     security_service_admins,
 )
