@@ -23,6 +23,7 @@ from components.member_accounts import AccountSpec, CreationWaves, protected_acc
 from mlgov.config.environment import Project
 from mlgov.config.fields import email_from_template
 from mlgov.environments import EnvironmentRules
+from mlgov.naming import project_account_key, project_session_name, project_tags
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,6 @@ class ProjectAccountSetArgs:
     """Curated data-lake zone, for environments whose rules grant data-lake access."""
 
 
-def project_tags(project: Project, environment: str) -> dict[str, str]:
-    """Cost-allocation and ownership tags on every account and taggable resource of the project."""
-    return {
-        "mlgov:project": project.name,
-        "mlgov:cost-center": project.cost_center,
-        "mlgov:team": project.team,
-        "mlgov:environment": environment,
-        "mlgov:data-classification": project.data_classification,
-        "mlgov:managed-by": "pulumi",
-    }
-
-
 class ProjectAccountSet(pulumi.ComponentResource):
     def __init__(self, name: str, args: ProjectAccountSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_account_set:ProjectAccountSet", name, None, opts)
@@ -66,27 +55,27 @@ class ProjectAccountSet(pulumi.ComponentResource):
         tags = project_tags(project, environment)
 
         automation_tags = {**tags, "mlgov:account-purpose": "automation"}
-        workload_suffix, automation_suffix = environment, f"{environment}-automation"
+        workload_key = project_account_key(project.name, environment)
+        automation_key = project_account_key(project.name, environment, automation=True)
 
-        def member(suffix: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
-            """The account ``<project>-<suffix>`` (also its key and the ``{account}`` of its email)."""
-            account = f"{project.name}-{suffix}"
+        def member(account: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
+            """The account named ``account`` (also its key and the ``{account}`` of its email)."""
             email = pulumi.Output.from_input(args.email_template).apply(lambda template: email_from_template(template, account))
             return protected_account(
                 AccountSpec(key=account, name=account, email=email, parent_id=parent_id, tags=account_tags), args.role_name, args.waves, self
             )
 
-        def pinned_provider(resource_name: str, account: aws.organizations.Account, suffix: str, provider_tags: dict[str, str]) -> aws.Provider:
+        def pinned_provider(resource_name: str, account: aws.organizations.Account, account_key: str, provider_tags: dict[str, str]) -> aws.Provider:
             # The session name tells CloudTrail readers which project account the platform acted in.
             return account_provider(
-                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=f"mlgov-{project.name}-{suffix}"
+                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=project_session_name(account_key)
             )
 
-        self.workload = member(workload_suffix, args.workload_ou_id, tags)
+        self.workload = member(workload_key, args.workload_ou_id, tags)
         self.automation = None
         if args.rules.automation_ou is not None and args.automation_ou_id is not None:
-            self.automation = member(automation_suffix, args.automation_ou_id, automation_tags)
-        self.provider = pinned_provider(f"{name}-provider", self.workload, workload_suffix, tags)
+            self.automation = member(automation_key, args.automation_ou_id, automation_tags)
+        self.provider = pinned_provider(f"{name}-provider", self.workload, workload_key, tags)
         self.baseline = ProjectBaseline(
             f"{name}-baseline",
             ProjectBaselineArgs(
@@ -110,7 +99,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
         self.automation_provider = None
         self.delivery = None
         if self.automation is not None:
-            self.automation_provider = pinned_provider(f"{name}-automation-provider", self.automation, automation_suffix, automation_tags)
+            self.automation_provider = pinned_provider(f"{name}-automation-provider", self.automation, automation_key, automation_tags)
             self.delivery = PipelineRoles(
                 f"{name}-delivery",
                 PipelineRolesArgs(

@@ -22,23 +22,15 @@ import pulumi
 import pulumi_aws as aws
 
 from components.baseline._policy import account_root, document, role_arn, service_trust
-from components.baseline.studio import execution_role_name
 from components.naming import child_name
-from mlgov.constants import DEPLOY_ROLE_PREFIX, GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX
+from mlgov.constants import GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE
+from mlgov.naming import deploy_role_name, execution_role_name, pipeline_role_name
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 ADMIN_MANAGED_POLICIES = ("AWSCodePipeline_FullAccess", "AWSCodeBuildAdminAccess")
 PLATFORM_ADMIN_SSO_ROLE = "aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*"
 """Path and name of the roles Identity Center creates for users of the PlatformAdmin permission set."""
-
-
-def pipeline_role_name(project: str, environment: str) -> str:
-    return f"{PIPELINE_ROLE_PREFIX}{project}-{environment}"
-
-
-def deploy_role_name(project: str) -> str:
-    return f"{DEPLOY_ROLE_PREFIX}{project}"
 
 
 def github_subject(repository: str, branch: str) -> str:

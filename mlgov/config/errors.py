@@ -2,10 +2,13 @@
 
 A person fixes a stack file faster when one run names every mistake, each with
 the key path as written in the file, the bad value and what to do instead.
+Mistakes in several files (stack files, the project catalogue) are reported in
+one error, one section per file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,24 +26,79 @@ class ConfigIssue:
         shown = "" if self.value is _MISSING else f" (got {_show(self.value)})"
         return f"{self.path}: {self.problem}{shown}. Fix: {self.fix}"
 
+    @property
+    def has_value(self) -> bool:
+        return self.value is not _MISSING
+
 
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def format_path(parts: Iterable[Any]) -> str:
+    """A key path as a person reads it: ``mlgov:coreAccounts[2].email``.
+
+    The first part is printed as is (a config key such as ``mlgov:organization``);
+    later keys that hold ``.``, ``:`` or ``[`` are quoted, so the path stays unambiguous.
+    """
+    text = ""
+    for part in parts:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        elif not text:
+            text = str(part)
+        elif any(mark in str(part) for mark in ".:[ "):
+            text += f"[{str(part)!r}]"
+        else:
+            text += f".{part}"
+    return text
+
+
+@dataclass(frozen=True)
+class _Section:
+    stack: str
+    source: str
+    issues: tuple[ConfigIssue, ...]
+
+
+def _deduplicated(issues: Iterable[ConfigIssue]) -> list[ConfigIssue]:
+    # Values may be lists or dicts (unhashable): issues are the same when they read the same.
+    unique: dict[tuple[str, str, str, str], ConfigIssue] = {}
+    for issue in issues:
+        unique.setdefault((issue.path, issue.problem, issue.fix, repr(issue.value)), issue)
+    return sorted(unique.values(), key=lambda issue: issue.path)
+
+
 class ConfigError(Exception):
-    """Raised with every issue of one stack's configuration."""
+    """Raised with every issue of one stack's configuration (or of several files, see ``combine``)."""
 
     def __init__(self, stack: str, source: str, issues: list[ConfigIssue]):
         self.stack = stack
         self.source = source
-        self.issues = sorted(issues, key=lambda issue: issue.path)
+        self.issues = _deduplicated(issues)
+        self.sections: tuple[_Section, ...] = (_Section(stack, source, tuple(self.issues)),)
         super().__init__(self.render())
 
+    @classmethod
+    def combine(cls, errors: Iterable["ConfigError"]) -> "ConfigError":
+        """One error holding the issues of several files, each file's section kept apart."""
+        sections: dict[tuple[str, str], list[ConfigIssue]] = {}
+        for error in errors:
+            for section in error.sections:
+                sections.setdefault((section.stack, section.source), []).extend(section.issues)
+        (first_stack, first_source), *_ = sections
+        combined = cls(first_stack, first_source, [issue for issues in sections.values() for issue in issues])
+        combined.sections = tuple(_Section(stack, source, tuple(_deduplicated(issues))) for (stack, source), issues in sections.items())
+        combined.args = (combined.render(),)
+        return combined
+
     def render(self) -> str:
-        count = len(self.issues)
-        noun = "error" if count == 1 else "errors"
-        lines = [f"Invalid configuration for stack '{self.stack}' ({self.source}): {count} {noun}"]
-        lines += [f"  - {issue.render()}" for issue in self.issues]
+        lines: list[str] = []
+        for section in self.sections:
+            count = len(section.issues)
+            noun = "error" if count == 1 else "errors"
+            subject = f"stack '{section.stack}'" if section.stack else "the project catalogue"
+            lines.append(f"Invalid configuration for {subject} ({section.source}): {count} {noun}")
+            lines += [f"  - {issue.render()}" for issue in section.issues]
         return "\n".join(lines)
