@@ -241,13 +241,15 @@ _RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-
 def bucket_name_problem(name: str) -> str | None:
     """Why S3 would refuse ``name`` as a general purpose bucket name (dots refused too: they break
     virtual-hosted HTTPS and Transfer Acceleration, so mlgov never makes them), or None."""
-    if not 3 <= len(name) <= BUCKET_NAME_MAX:
-        return f"makes the bucket name '{name}' of {len(name)} characters; S3 allows 3-{BUCKET_NAME_MAX}"
-    if not _BUCKET_CHARACTERS.fullmatch(name) or "--" in name:
-        return f"makes the bucket name '{name}'; bucket names hold only lower-case letters, digits and single dashes, starting and ending with a letter or digit"
+    if len(name) > BUCKET_NAME_MAX:
+        return f"makes the bucket name '{name}' of {len(name)} characters; S3 allows {BUCKET_NAME_MAX} at most"
+    if len(name) < 3:
+        return f"makes the bucket name '{name}'; S3 needs at least 3 characters"
     for prefix in _RESERVED_BUCKET_PREFIXES:
         if name.startswith(prefix):
             return f"makes the bucket name '{name}', which starts with the reserved prefix '{prefix}'"
+    if not _BUCKET_CHARACTERS.fullmatch(name) or "--" in name:
+        return f"makes the bucket name '{name}'; bucket names hold only lower-case letters, digits and single dashes, starting and ending with a letter or digit"
     for suffix in _RESERVED_BUCKET_SUFFIXES:
         if name.endswith(suffix):
             return f"makes the bucket name '{name}', which ends with the reserved suffix '{suffix}'"
