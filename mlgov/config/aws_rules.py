@@ -10,6 +10,7 @@ the GitHub and git naming rules) are written out below with their public source.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import functools
 import ipaddress
@@ -208,6 +209,12 @@ def region_problem(value: str) -> str | None:
         if value in names:
             return f"is a region of the {partition} partition; mlgov writes ARNs of the {PARTITION} partition only"
     return "is not an AWS region"
+
+
+def region_fix(value: str) -> str:
+    close = difflib.get_close_matches(value, sorted(regions()), n=2, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(repr(name) for name in close)}?)" if close else ""
+    return f"use a region code of the {PARTITION} partition such as 'eu-west-1'{hint}"
 
 
 @functools.cache
