@@ -10,7 +10,9 @@ in the management account.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -20,16 +22,22 @@ from components.baseline.project_baseline import ProjectBaseline, ProjectBaselin
 from components.baseline.studio import DataLakeRead
 from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
-from mlgov.config.environment import Project
-from mlgov.config.fields import email_from_template
 from mlgov.environments import EnvironmentRules
-from mlgov.naming import project_account_key, project_session_name, project_tags
+from mlgov.naming import email_from_template, project_account_key, project_session_name
 
 
 @dataclass(frozen=True)
 class ProjectAccountSetArgs:
-    project: Project
-    """The project as configured in the catalogue."""
+    project: str
+    """Project key: names the accounts (``<project>-<stage>``), roles and the Studio domain."""
+    tags: Mapping[str, str]
+    """Cost-allocation and ownership tags on the accounts and every taggable resource."""
+    members: tuple[tuple[str, str], ...]
+    """(user, role) of the people who get a Studio user profile."""
+    monthly_budget_usd: float
+    """Budget of each account of the project in this stage."""
+    vpc_cidr: str
+    """CIDR block of the project VPC."""
     rules: EnvironmentRules
     """This environment's row of the rules table."""
     workload_ou_id: pulumi.Input[str]
@@ -46,17 +54,23 @@ class ProjectAccountSetArgs:
     """Shared by every project of the stack: at most 5 accounts in creation at once."""
     data_lake: DataLakeRead | None = None
     """Curated data-lake zone, for environments whose rules grant data-lake access."""
+    pipeline_trust: Literal["codepipeline", "github"] = "codepipeline"
+    """Who assumes the pipeline role in the automation account (preprod, prod)."""
+    pipeline_repository: str | None = None
+    """GitHub 'owner/name' whose workflows deploy (trust 'github')."""
+    pipeline_branch: str = "main"
+    """Branch whose workflows may assume the pipeline role (trust 'github')."""
 
 
 class ProjectAccountSet(pulumi.ComponentResource):
     def __init__(self, name: str, args: ProjectAccountSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_account_set:ProjectAccountSet", name, None, opts)
         project, environment = args.project, args.rules.environment.value
-        tags = project_tags(project, environment)
+        tags = dict(args.tags)
 
         automation_tags = {**tags, "mlgov:account-purpose": "automation"}
-        workload_key = project_account_key(project.name, environment)
-        automation_key = project_account_key(project.name, environment, automation=True)
+        workload_key = project_account_key(project, environment)
+        automation_key = project_account_key(project, environment, automation=True)
 
         def member(account: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
             """The account named ``account`` (also its key and the ``{account}`` of its email)."""
@@ -79,16 +93,16 @@ class ProjectAccountSet(pulumi.ComponentResource):
         self.baseline = ProjectBaseline(
             f"{name}-baseline",
             ProjectBaselineArgs(
-                project=project.name,
+                project=project,
                 environment=args.rules.environment,
                 account_id=self.workload.id,
                 region=args.region,
                 rules=args.rules,
-                members=tuple((member.user, member.role) for member in project.members),
-                monthly_budget_usd=project.monthly_budget_usd,
+                members=args.members,
+                monthly_budget_usd=args.monthly_budget_usd,
                 budget_alert_emails=args.budget_alert_emails,
                 tags=tags,
-                vpc_cidr=project.vpc_cidr,
+                vpc_cidr=args.vpc_cidr,
                 availability_zones=args.availability_zones,
                 data_lake=args.data_lake,
             ),
@@ -103,16 +117,16 @@ class ProjectAccountSet(pulumi.ComponentResource):
             self.delivery = PipelineRoles(
                 f"{name}-delivery",
                 PipelineRolesArgs(
-                    project=project.name,
+                    project=project,
                     environment=environment,
                     region=args.region,
                     automation_account_id=self.automation.id,
                     workload_account_id=self.workload.id,
                     automation_provider=self.automation_provider,
                     workload_provider=self.provider,
-                    trust=project.pipeline.trust,
-                    repository=project.pipeline.repository,
-                    branch=project.pipeline.branch,
+                    trust=args.pipeline_trust,
+                    repository=args.pipeline_repository,
+                    branch=args.pipeline_branch,
                     tags=tags,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),

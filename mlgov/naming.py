@@ -1,9 +1,10 @@
-"""The AWS names and tag values the program derives from the settings, in one place.
+"""String rules that turn configured names into AWS and Pulumi names.
 
-The components build resources with these names, and the config checks compute
-the same names to test them against what AWS accepts before anything runs, each
-reported at the setting that produced it. One function per name, so the two
-never drift apart. Pure functions: no Pulumi, no AWS calls.
+Below both the config model and the components, so each spells a derived name
+the same way without importing the other: the components build resources with
+these names, and the config checks compute the same names to test them against
+what AWS accepts before anything runs, each reported at the setting that
+produced it. Pure functions: no Pulumi, no AWS calls.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ AUTOMATION_SUFFIX = "automation"
 def kebab(text: str) -> str:
     """'Workloads_PreProd' -> 'workloads-preprod'; 'log-archive' stays."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def email_from_template(template: str, account: str) -> str:
+    """The account email the organization's template gives an account key ('{account}' replaced)."""
+    return template.replace("{account}", account)
 
 
 # ------------------------------------------------------------------ project accounts

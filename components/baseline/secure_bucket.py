@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from components.baseline._policy import document
 from components.naming import child_name
-from mlgov.config.aws_rules import bucket_name_problem
+from mlgov.aws_rules import bucket_name_problem
 from mlgov.naming import SAMPLE_ACCOUNT_ID, bucket_prefix, data_lake_bucket_prefix
 
 

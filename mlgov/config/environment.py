@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveFloat, ValidationInfo, field_validator
 
-from mlgov.config import aws_rules
+from mlgov import aws_rules
 from mlgov.config.fields import (
     ConfigModel,
     Email,

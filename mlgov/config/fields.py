@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, WrapValidator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from mlgov.config import aws_rules
+from mlgov import aws_rules
 from mlgov.constants import Limit
 
 SECRET_PLACEHOLDER = "[secret]"
@@ -87,11 +87,6 @@ def email_problem(value: str) -> str | None:
     if rule.problem(value):
         return "is not a valid email address (one '@', no spaces, a domain with a dot)"
     return None
-
-
-def email_from_template(template: str, account: str) -> str:
-    """The account email the organization's template gives an account key ('{account}' replaced)."""
-    return template.replace("{account}", account)
 
 
 def _length_checker(what: str, maximum: int, example: str):

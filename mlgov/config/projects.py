@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mlgov import naming
-from mlgov.config import aws_rules
+from mlgov import aws_rules
 from mlgov.config.errors import ConfigIssue, format_path
 from mlgov.config.yaml_files import YamlFileError, load_yaml
 from mlgov.constants import Environment

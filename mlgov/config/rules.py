@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from mlgov.config import aws_rules
+from mlgov import aws_rules
 from mlgov.config.errors import ConfigIssue
 from mlgov.config.fields import is_secret
 from mlgov.config.references import (

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from mlgov.config.environment import Project
 from mlgov.config.errors import ConfigIssue
-from mlgov.config import aws_rules
+from mlgov import aws_rules
 from mlgov.config.fields import ConfigModel, RoleName, TagValue, Text, pattern_field, rule_checker, text_field
 from mlgov.constants import CURATED_ZONE, Environment, StackKind
 

@@ -14,6 +14,7 @@ from components.project_account_set import ProjectAccountSet, ProjectAccountSetA
 from mlgov.config.environment import EnvironmentStackConfig, Project
 from mlgov.constants import CURATED_ZONE, CoreAccountRole
 from mlgov.environments import rules_for
+from mlgov.naming import project_tags
 from mlgov.programs.org_outputs import core_account_id
 
 
@@ -40,7 +41,11 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
         projects[project.name] = ProjectAccountSet(
             f"{project.name}-{config.environment.value}",
             ProjectAccountSetArgs(
-                project=project,
+                project=project.name,
+                tags=project_tags(project, config.environment.value),
+                members=tuple((member.user, member.role) for member in project.members),
+                monthly_budget_usd=project.monthly_budget_usd,
+                vpc_cidr=project.vpc_cidr,
                 rules=rules,
                 workload_ou_id=_ou_id(ous, rules.workload_ou),
                 automation_ou_id=_ou_id(ous, rules.automation_ou) if rules.automation_ou else None,
@@ -51,6 +56,9 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
                 budget_alert_emails=tuple(config.budget_alert_emails),
                 waves=waves,
                 data_lake=data_lake,
+                pipeline_trust=project.pipeline.trust,
+                pipeline_repository=project.pipeline.repository,
+                pipeline_branch=project.pipeline.branch,
             ),
         )
     if config.identity_assignments:
