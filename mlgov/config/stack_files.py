@@ -46,6 +46,8 @@ class StackFile:
     path: Path
     config: dict[str, Any] = field(default_factory=dict)
     issues: list[ConfigIssue] = field(default_factory=list)
+    readable: bool = True
+    """False when the file could not be read as a map of settings at all (then ``config`` is empty)."""
 
     def values(self, namespace: str = CONFIG_NAMESPACE) -> dict[str, Any]:
         """Values of one namespace, keyed without it."""
@@ -67,10 +69,12 @@ def read_stack_file(path: Path, stack: str) -> StackFile:
         document = load_yaml(path, config_path)
     except YamlFileError as error:
         result.issues += error.issues
+        result.readable = False
         return result
     if document is None:
         return result
     if not isinstance(document, dict):
+        result.readable = False
         result.issues.append(ConfigIssue(path.name, f"holds {_kind(document)} at the top level; a stack file is a map with a 'config' key", "start the file with 'config:' and indent the settings under it"))
         return result
     for key in document:
@@ -82,12 +86,16 @@ def read_stack_file(path: Path, stack: str) -> StackFile:
     if config is None:
         return result
     if not isinstance(config, dict):
+        result.readable = False
         result.issues.append(ConfigIssue("config", f"holds {_kind(config)}; it must be a map of '<namespace>:<key>: value' entries", "write one setting per line, such as 'mlgov:kind: org'"))
         return result
     for key, value in config.items():
         name = _config_key(key, result.issues)
-        if name is not None:
-            result.config[name] = _hide_secrets(value)
+        if name is None:
+            continue
+        if name in result.config:
+            result.issues.append(ConfigIssue(format_path([str(key)]), f"sets {name} a second time (Pulumi reads '<namespace>:config:<name>' as '<namespace>:<name>')", "keep one of the two entries"))
+        result.config[name] = _hide_secrets(value)
     return result
 
 
