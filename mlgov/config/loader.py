@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from mlgov.config.errors import ConfigError, ConfigIssue, format_path
 from mlgov.config.fields import SECRET_PLACEHOLDER, is_secret
 from mlgov.config.rules import stack_rules
-from mlgov.config.stack_files import read_stack_file, stack_file
+from mlgov.config.stack_files import NAMESPACES, read_stack_file, stack_file
 from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
 from mlgov.config.org import OrgStackConfig
 from mlgov.config.shared import SharedStackConfig
@@ -124,10 +124,13 @@ def catalogue_name_problem(name: Any) -> str | None:
     return None
 
 
-def read_stack_config(path: Path) -> dict[str, Any]:
-    """The ``config:`` map of a stack file (``<namespace>:<name>`` keys, secure values hidden); ConfigError if its shape is wrong."""
+def read_stack_config(path: Path, namespaces: tuple[str, ...] | None = NAMESPACES) -> dict[str, Any]:
+    """The ``config:`` map of a stack file (``<namespace>:<name>`` keys, secure values hidden); ConfigError if its shape is wrong.
+
+    ``namespaces=None`` for a project other than mlgov: its program may read any namespace.
+    """
     stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
-    stack_file_read = read_stack_file(path, stack)
+    stack_file_read = read_stack_file(path, stack, namespaces)
     if stack_file_read.issues:
         raise ConfigError(stack, str(path), stack_file_read.issues)
     return stack_file_read.config

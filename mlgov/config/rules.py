@@ -219,8 +219,26 @@ def check_data_lake_prefix(raw: dict[str, Any], zones: tuple[str, ...] = DEFAULT
     return []
 
 
+PLACEMENT_CHECKED_BY_THE_PACK = frozenset(
+    {
+        # baseline-scps-at-root
+        "deny-leave-organization", "deny-root-user", "protect-security-services", "region-allow-list",
+        # workload-ou-ml-scps
+        "sagemaker-require-vpc", "sagemaker-require-kms", "sagemaker-require-encryption-in-transit", "sagemaker-require-tags",
+        # endpoint-deny-attachment
+        "deny-sagemaker-endpoints",
+    }
+)
+"""Guardrails whose placement a policy of the pack checks: moving one off its OU is a mandatory
+policy violation (exit 1, with the pack's remediation), so the config rule below leaves them to it."""
+
+
 def check_guardrail_coverage(settings: Any, raw: dict[str, Any]) -> list[ConfigIssue]:
-    """An attachment override may add targets or move a guardrail up the tree, never off an OU the settings put it on."""
+    """An attachment override may add targets or move a guardrail up the tree, never off an OU the settings put it on.
+
+    Only for guardrails no pack policy places (network isolation, instance types, sandbox
+    isolation, endpoints through the VPC, pipeline protection): nothing else would notice.
+    """
     from mlgov.guardrails import build_catalogue
 
     overrides = settings.guardrail_attachments
@@ -234,7 +252,7 @@ def check_guardrail_coverage(settings: Any, raw: dict[str, Any]) -> list[ConfigI
     issues = []
     for key, targets in overrides.items():
         policy = catalogue.get(key)
-        if policy is None:
+        if policy is None or key in PLACEMENT_CHECKED_BY_THE_PACK:
             continue
         for required in policy.default_targets:
             if not _covered(required, targets, parents):

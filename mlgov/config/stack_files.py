@@ -62,8 +62,12 @@ def config_path(parts: list[Any]) -> str:
     return format_path(parts)
 
 
-def read_stack_file(path: Path, stack: str) -> StackFile:
-    """Read and shape-check a stack file; content problems are in ``issues`` (never raised)."""
+def read_stack_file(path: Path, stack: str, namespaces: tuple[str, ...] | None = NAMESPACES) -> StackFile:
+    """Read and shape-check a stack file; content problems are in ``issues`` (never raised).
+
+    ``namespaces``: the config namespaces something reads (mlgov's own project), or None for any
+    other Pulumi project, whose program may read any namespace (only the key form is checked).
+    """
     result = StackFile(stack, path)
     try:
         document = load_yaml(path, config_path)
@@ -90,7 +94,7 @@ def read_stack_file(path: Path, stack: str) -> StackFile:
         result.issues.append(ConfigIssue("config", f"holds {_kind(config)}; it must be a map of '<namespace>:<key>: value' entries", "write one setting per line, such as 'mlgov:kind: org'"))
         return result
     for key, value in config.items():
-        name = _config_key(key, result.issues)
+        name = _config_key(key, result.issues, namespaces)
         if name is None:
             continue
         if name in result.config:
@@ -99,7 +103,7 @@ def read_stack_file(path: Path, stack: str) -> StackFile:
     return result
 
 
-def _config_key(key: Any, issues: list[ConfigIssue]) -> str | None:
+def _config_key(key: Any, issues: list[ConfigIssue], namespaces: tuple[str, ...] | None) -> str | None:
     """``<namespace>:<name>`` as Pulumi parses it (``<namespace>:config:<name>`` is the older form), or None after an issue."""
     text = str(key)
     parts = text.split(":")
@@ -111,8 +115,10 @@ def _config_key(key: Any, issues: list[ConfigIssue]) -> str | None:
         issues.append(ConfigIssue(format_path([text]), "is not a Pulumi config key; Pulumi reads only '<namespace>:<name>' keys", fix))
         return None
     namespace, name = parts
-    if namespace not in NAMESPACES:
-        close = difflib.get_close_matches(namespace.lower(), NAMESPACES, n=1, cutoff=0.5)
+    if namespaces is None:
+        return f"{namespace}:{name}"
+    if namespace not in namespaces:
+        close = difflib.get_close_matches(namespace.lower(), namespaces, n=1, cutoff=0.5)
         fix = f"write '{close[0]}:{name}'" if close else f"use the namespace {CONFIG_NAMESPACE} (or {AWS_NAMESPACE} for the AWS provider)"
         issues.append(ConfigIssue(format_path([text]), f"is in the namespace '{namespace}', which nothing reads, so the setting would be ignored", fix))
         return None

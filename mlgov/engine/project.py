@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from mlgov.config.loader import read_stack_config, settings_from_config, stack_file
+from mlgov.config.loader import NAMESPACES, read_stack_config, settings_from_config, stack_file
 from mlgov.config.stacks import validate_stacks
 from mlgov.constants import PROJECT
 from mlgov.engine.errors import PlanError
@@ -83,7 +83,7 @@ class ProjectFile:
         """The stack file's ``config:`` map, read once per plan."""
         key = ("config", stacks_dir, stack)
         if key not in self._loaded:
-            self._loaded[key] = read_stack_config(stack_file(stacks_dir, stack))
+            self._loaded[key] = read_stack_config(stack_file(stacks_dir, stack), NAMESPACES if self.is_mlgov else None)
         return self._loaded[key]
 
     def _settings(self, stacks_dir: Path, stack: str):
