@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from mlgov.config.errors import ConfigError, ConfigIssue, format_path
-from mlgov.config.fields import SECRET_PLACEHOLDER, is_secret
+from mlgov.config.fields import SECRET_PLACEHOLDER, SecretText, is_secret
 from mlgov.config.rules import stack_rules
 from mlgov.config.stack_files import NAMESPACES, read_stack_file, stack_file
 from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
@@ -164,8 +164,10 @@ def load_from_pulumi() -> StackSettings:
     config = pulumi.Config(CONFIG_NAMESPACE)
     raw: dict[str, Any] = {}
     for key, value in _pulumi_namespace_items():
-        raw[key] = config.get_object(key) if _looks_structured(value) else config.get(key)
-    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'", _stacks_dir())
+        raw[key] = _secrets_kept(config.get_object(key) if _looks_structured(value) else config.get(key))
+    region = pulumi.Config("aws").get("region")
+    provider = {"region": _secrets_kept(region)} if region else None
+    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'", _stacks_dir(), provider)
 
 
 # The offline engine may plan stack files from another folder (--stacks-dir);
@@ -195,6 +197,18 @@ def _pulumi_namespace_items():
     for key, value in merged.items():
         if key.startswith(NS):
             yield key[len(NS):], value
+
+
+def _secrets_kept(value: Any) -> Any:
+    """The offline engine hands the program "[secret]" for every secure value (it never decrypts them):
+    mark them again, so the program's own validation lets them through unread, as the CLI's did."""
+    if isinstance(value, str):
+        return SecretText(value) if value == SECRET_PLACEHOLDER else value
+    if isinstance(value, dict):
+        return {key: _secrets_kept(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_secrets_kept(item) for item in value]
+    return value
 
 
 def _looks_structured(value: Any) -> bool:

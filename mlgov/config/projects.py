@@ -36,12 +36,14 @@ def read_catalogue(path: Path) -> tuple[list | None, list[ConfigIssue]]:
         return None, error.issues
     if not isinstance(document, dict) or not isinstance(document.get("projects"), list):
         return None, [ConfigIssue(path.name, "must be a map with a 'projects' list", "start the file with 'projects:' followed by one '- name: ...' entry per project")]
-    issues = check_projects(document, prefix)
+    rules = check_projects(document, prefix)
     try:
         catalogue = ProjectCatalogue.model_validate(document)
     except ValidationError as error:
-        return None, issues + [issue for issue in _pydantic_issues(error, prefix) if issue.path not in {found.path for found in issues}]
-    return (catalogue.projects, issues) if not issues else (None, issues)
+        fields = _pydantic_issues(error, prefix)
+        # A value its field refuses is reported once, by the field; the names derived from it are moot.
+        return None, fields + [issue for issue in rules if issue.path not in {found.path for found in fields}]
+    return (catalogue.projects, rules) if not rules else (None, rules)
 
 
 def check_projects(document: Any, prefix: str) -> list[ConfigIssue]:
