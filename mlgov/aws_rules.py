@@ -38,9 +38,13 @@ def service_model(service: str):
     return _session().get_service_model(service)
 
 
+# Java (UTF-16) spells the supplementary planes as a surrogate-pair range; Python matches code points.
+_JAVA_SURROGATE_RANGE = "\\uD800\\uDC00-\\uDBFF\\uDFFF"
+
+
 @functools.cache
 def _compiled(pattern: str) -> "regex.Pattern[str]":
-    return regex.compile(pattern)
+    return regex.compile(pattern.replace(_JAVA_SURROGATE_RANGE, "\\U00010000-\\U0010FFFF"))
 
 
 def matches(pattern: str, value: str) -> bool:
