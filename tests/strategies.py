@@ -1,7 +1,9 @@
 """Hypothesis strategies for valid project catalogues, and the example budget of the slower property tests.
 
-The profile is configurable: ``MLGOV_HYPOTHESIS_PROFILE=thorough`` runs many more
-examples (for a nightly run or before a release); the default keeps the suite fast.
+The profile is configurable: ``MLGOV_HYPOTHESIS_PROFILE=thorough`` runs many more random
+examples (a nightly run, or before a release); the default runs a few fixed ones so the
+suite stays fast and deterministic. ``MLGOV_HYPOTHESIS_EXAMPLES`` (mutations) and
+``MLGOV_HYPOTHESIS_PLANS`` (generated catalogues) set the counts directly.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from hypothesis import strategies as st
 from mlgov.config.projects import longest_name
 from mlgov.constants import Environment
 
-settings.register_profile("default", max_examples=int(os.environ.get("MLGOV_HYPOTHESIS_EXAMPLES", "25")), deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("default", deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PROFILE = os.environ.get("MLGOV_HYPOTHESIS_PROFILE", "default")
 settings.load_profile(PROFILE)
+_THOROUGH = PROFILE == "thorough"
 
-PLAN_EXAMPLES = {"default": 2, "thorough": 20}.get(PROFILE, 2)
+MUTATION_EXAMPLES = int(os.environ.get("MLGOV_HYPOTHESIS_EXAMPLES", 300 if _THOROUGH else 12))
+"""Examples of the mutation property test (each plans one stack when the mutation is harmless)."""
+PLAN_EXAMPLES = int(os.environ.get("MLGOV_HYPOTHESIS_PLANS", 20 if _THOROUGH else 2))
 """Examples for tests that plan every stack per example (several seconds each)."""
 PLAN_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
-"""No shrinking for them: each step would plan every stack again; the failing catalogue is printed as found."""
+"""No shrinking for them: each step would plan again; the failing input is printed as found."""
 
 STAGE_SETS = [
     [Environment.SANDBOX],

@@ -73,7 +73,9 @@ def parse_settings(
     when they are known; the stack's region is then checked too.
     """
     kind = raw.get("kind")
-    if kind not in _MODELS:
+    if "kind" not in raw:
+        raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is missing; every stack file says what kind of stack it is", f"add 'mlgov:kind: <kind>' with one of {', '.join(_MODELS)}")])
+    if not isinstance(kind, str) or kind not in _MODELS:
         raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is not a stack kind", f"set it to one of {', '.join(_MODELS)}", kind)])
     issues: list[ConfigIssue] = []
     projects = None
