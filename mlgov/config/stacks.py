@@ -88,6 +88,8 @@ def _read(stacks_dir: Path, name: str, catalogue_issues: dict[Path, list[ConfigI
     path = stack_file(stacks_dir, name)
     read = read_stack_file(path, name)
     stack = _Stack(name, path, read.config, namespace_values(read.config), issues=list(read.issues))
+    if not _STACK_NAME.match(name) or "/" in name:
+        stack.issues.append(ConfigIssue(path.name, f"names the stack '{name}'; Pulumi stack names hold only letters, digits, '-', '_' and '.'", "rename the file, such as Pulumi.dev.yaml"))
     if not read.readable:
         return stack
     try:

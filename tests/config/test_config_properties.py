@@ -122,8 +122,9 @@ def _named_path_exists(folder: Path, source: str, line: str) -> bool:
     text = line[len("- "):]
     file = Path(source).name
     head, _, rest = text.partition(": ")
-    if head == file and file.endswith((".yaml", ".yml")) and not file.startswith("Pulumi.") and re.match(r"[\w\[]", rest):
-        path = rest.split(": ", 1)[0]  # catalogue lines: "projects.yaml: projects[1].team: ..."
+    candidate = rest.split(": ", 1)[0]
+    if head == file and not file.startswith("Pulumi.") and ": " in rest and re.fullmatch(r"\S+", candidate):
+        path = candidate  # catalogue lines: "projects.yaml: projects[1].team: ..." (key paths quote spaces)
     else:
         path = head
     if path == file:
