@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 _MISSING = object()
 
 
@@ -102,3 +104,30 @@ class ConfigError(Exception):
             lines.append(f"Invalid configuration for {subject} ({section.source}): {count} {noun}")
             lines += [f"  - {issue.render()}" for issue in section.issues]
         return "\n".join(lines)
+
+
+def pydantic_issues(error: ValidationError, prefix: str) -> list[ConfigIssue]:
+    """One issue per pydantic error, at its key path (``prefix`` + the field path) with the fix the field gave."""
+    issues = []
+    for detail in error.errors():
+        path = prefix + format_path(part for part in detail["loc"] if part != "[key]")
+        fix = (detail.get("ctx") or {}).get("fix") or _generic_fix(detail)
+        problem = detail["msg"]
+        issues.append(ConfigIssue(path, problem, fix, detail.get("input")))
+    return issues
+
+
+def _generic_fix(detail: dict) -> str:
+    kind = detail["type"]
+    ctx = detail.get("ctx") or {}
+    if kind == "missing":
+        return "add this key"
+    if kind == "extra_forbidden":
+        return "remove this key, or check its spelling against the README's config reference"
+    if kind in ("enum", "literal_error"):
+        return f"use one of {ctx.get('expected', 'the documented values')}"
+    if kind in ("too_short", "too_long"):
+        return "change the number of entries to fit"
+    if kind == "string_pattern_mismatch":
+        return f"use a value matching {ctx.get('pattern')}"
+    return "correct the value as the README's config reference describes"

@@ -15,11 +15,11 @@ from typing import Any, Union
 import yaml
 from pydantic import ValidationError
 
-from mlgov.config.errors import ConfigError, ConfigIssue, format_path
+from mlgov.config.errors import ConfigError, ConfigIssue, pydantic_issues
 from mlgov.config.fields import SECRET_PLACEHOLDER, SecretText, is_secret
 from mlgov.config.rules import stack_rules
 from mlgov.config.stack_files import NAMESPACES, read_stack_file, stack_file
-from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
+from mlgov.config.environment import EnvironmentStackConfig
 from mlgov.config.org import OrgStackConfig
 from mlgov.config.shared import SharedStackConfig
 from mlgov.constants import CONFIG_NAMESPACE, StackKind
@@ -34,32 +34,6 @@ _MODELS: dict[str, type] = {
     StackKind.ENVIRONMENT: EnvironmentStackConfig,
     StackKind.SHARED: SharedStackConfig,
 }
-
-
-def _pydantic_issues(error: ValidationError, prefix: str = NS) -> list[ConfigIssue]:
-    issues = []
-    for detail in error.errors():
-        path = prefix + format_path(part for part in detail["loc"] if part != "[key]")
-        fix = (detail.get("ctx") or {}).get("fix") or _generic_fix(detail)
-        problem = detail["msg"]
-        issues.append(ConfigIssue(path, problem, fix, detail.get("input")))
-    return issues
-
-
-def _generic_fix(detail: dict) -> str:
-    kind = detail["type"]
-    ctx = detail.get("ctx") or {}
-    if kind == "missing":
-        return "add this key"
-    if kind == "extra_forbidden":
-        return "remove this key, or check its spelling against the README's config reference"
-    if kind in ("enum", "literal_error"):
-        return f"use one of {ctx.get('expected', 'the documented values')}"
-    if kind in ("too_short", "too_long"):
-        return "change the number of entries to fit"
-    if kind == "string_pattern_mismatch":
-        return f"use a value matching {ctx.get('pattern')}"
-    return "correct the value as the README's config reference describes"
 
 
 def parse_settings(
@@ -86,7 +60,7 @@ def parse_settings(
     try:
         settings = _MODELS[kind].model_validate(raw)
     except ValidationError as error:
-        issues += _pydantic_issues(error)
+        issues += pydantic_issues(error, NS)
     issues += _without_repeats(issues, stack_rules(kind, raw, provider, settings))
     if issues:
         raise ConfigError(stack, source, issues)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from mlgov import naming
 from mlgov import aws_rules
-from mlgov.config.errors import ConfigIssue, format_path
+from mlgov.config.errors import ConfigIssue, format_path, pydantic_issues
 from mlgov.config.yaml_files import YamlFileError, load_yaml
 from mlgov.constants import Environment
 from mlgov.environments import rules_for
@@ -27,7 +27,6 @@ from mlgov.environments import rules_for
 def read_catalogue(path: Path) -> tuple[list | None, list[ConfigIssue]]:
     """The catalogue's validated projects, or None and every issue found in it."""
     from mlgov.config.environment import ProjectCatalogue
-    from mlgov.config.loader import _pydantic_issues
 
     prefix = f"{path.name}: "
     try:
@@ -40,7 +39,7 @@ def read_catalogue(path: Path) -> tuple[list | None, list[ConfigIssue]]:
     try:
         catalogue = ProjectCatalogue.model_validate(document)
     except ValidationError as error:
-        fields = _pydantic_issues(error, prefix)
+        fields = pydantic_issues(error, prefix)
         # A value its field refuses is reported once, by the field; the names derived from it are moot.
         return None, fields + [issue for issue in rules if issue.path not in {found.path for found in fields}]
     return (catalogue.projects, rules) if not rules else (None, rules)

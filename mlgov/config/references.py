@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from mlgov.aws_rules import region_problem
 from mlgov.config.errors import ConfigIssue
 from mlgov.config.fields import email_problem
 from mlgov.naming import email_from_template
@@ -179,7 +178,7 @@ def check_regions(raw: dict[str, Any]) -> list[ConfigIssue]:
     if not isinstance(organization, dict):
         return []
     home, allowed = organization.get("homeRegion"), organization.get("allowedRegions")
-    if isinstance(home, str) and isinstance(allowed, list) and home not in allowed and not region_problem(home):
+    if isinstance(home, str) and isinstance(allowed, list) and home not in allowed:
         return [ConfigIssue(NS + "organization.allowedRegions", f"does not include the home region '{home}'; the region guardrail would lock the platform out", f"add '{home}' to the list", allowed)]
     return []
 

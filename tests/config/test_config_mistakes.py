@@ -19,7 +19,6 @@ from tests.config.mistakes import (
     set_project,
     text_edit,
     write_bytes,
-    yaml_edit,
 )
 
 ORG, DEV, SHARED, CATALOGUE = "Pulumi.org.yaml", "Pulumi.dev.yaml", "Pulumi.shared.yaml", "projects.yaml"
