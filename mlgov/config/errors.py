@@ -48,10 +48,10 @@ def format_path(parts: Iterable[Any]) -> str:
     for part in parts:
         if isinstance(part, int) and not isinstance(part, bool):
             text += f"[{part}]"
+        elif not str(part) or not str(part).isprintable() or " " in str(part) or text and any(mark in str(part) for mark in ".:["):
+            text += f"[{str(part)!r}]"  # empty, blank or odd keys are quoted so they show
         elif not text:
             text = str(part)
-        elif any(mark in str(part) for mark in ".:[ "):
-            text += f"[{str(part)!r}]"
         else:
             text += f".{part}"
     return text

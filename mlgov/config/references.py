@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mlgov.config.errors import ConfigIssue
+from mlgov.config.fields import is_secret
 from mlgov.config.fields import email_problem
 from mlgov.naming import email_from_template
 from mlgov.constants import (
@@ -113,17 +114,26 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
 
 
 def _core_account_emails(raw: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(key path, email, set explicitly?) per core account; the template fills the gaps."""
+    """(key path, email, set explicitly?) per core account; the template fills the gaps.
+
+    Secrets are unknown offline and skipped; an account whose role is not a role gets no
+    template address (the model reports the role).
+    """
     organization = raw.get("organization")
     template = organization.get("accountEmailTemplate") if isinstance(organization, dict) else None
-    if not (isinstance(template, str) and "{account}" in template):
+    if is_secret(template):
+        template = None
+    elif not (isinstance(template, str) and "{account}" in template):
         template = "aws+{account}@example.com"
+    roles = {role.value for role in CoreAccountRole}
     emails = []
     for index, entry in _entries(raw, "coreAccounts"):
-        explicit = entry.get("email")
-        email = explicit or email_from_template(template, str(entry.get("role")))
-        if isinstance(email, str):
-            emails.append((f"{NS}coreAccounts[{index}].email", email, bool(explicit)))
+        path, explicit, role = f"{NS}coreAccounts[{index}].email", entry.get("email"), entry.get("role")
+        if explicit is not None:
+            if isinstance(explicit, str) and not is_secret(explicit):
+                emails.append((path, explicit, True))
+        elif template is not None and isinstance(role, str) and role in roles:
+            emails.append((path, email_from_template(template, role), False))
     return emails
 
 

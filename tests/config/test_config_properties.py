@@ -88,10 +88,8 @@ _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.
 
 def _steps(path: str) -> list[Any] | None:
     first = re.match(r"[^.\[]+", path)
-    if not first:
-        return None
-    steps: list[Any] = [first.group(0)]
-    rest = path[first.end():]
+    steps: list[Any] = [first.group(0)] if first else []
+    rest = path[first.end():] if first else path
     while rest:
         match = _STEP.match(rest)
         if not match:
@@ -141,7 +139,8 @@ def _named_path_exists(folder: Path, source: str, line: str) -> bool:
         roots.append(document["config"])
     if any(_exists(root, steps) for root in roots):
         return True
-    says_missing = any(word in text for word in ("Field required", "is missing", "lacks", "add this key"))
+    # A key the person should add (a missing setting, or an account's own 'email' instead of the template's).
+    says_missing = any(word in text for word in ("Field required", "is missing", "lacks", "add this key", f"set '{steps[-1]}'"))
     return says_missing and any(len(steps) == 1 or _exists(root, steps[:-1]) for root in roots)
 
 
