@@ -26,7 +26,8 @@ from mlgov.constants import (
 NS = "mlgov:"
 
 
-def _entries(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def list_entries(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, entry) of each map in the list setting ``key``; other shapes are the model's to report."""
     value = raw.get(key)
     if isinstance(value, list):
         for index, entry in enumerate(value):
@@ -39,7 +40,7 @@ def ou_parents(raw: dict[str, Any]) -> dict[str, str]:
     if "organizationalUnits" in raw:
         parents = {
             str(entry.get("name")): str(entry.get("parent", ROOT))
-            for _, entry in _entries(raw, "organizationalUnits")
+            for _, entry in list_entries(raw, "organizationalUnits")
             if isinstance(entry.get("name"), str)
         }
     else:
@@ -77,7 +78,7 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
     key = NS + "organizationalUnits"
     seen_names: Counter[str] = Counter()
     by_parent: Counter[tuple[str, str]] = Counter()
-    for index, entry in _entries(raw, "organizationalUnits"):
+    for index, entry in list_entries(raw, "organizationalUnits"):
         name, parent = entry.get("name"), entry.get("parent", ROOT)
         if not isinstance(name, str):
             continue
@@ -103,7 +104,7 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
     regulated = raw.get("regulatedOu")
     if isinstance(regulated, dict) and regulated.get("enabled") is True:
         name = regulated.get("name", "Workloads_Regulated")
-        if name in {str(entry.get("name")) for _, entry in _entries(raw, "organizationalUnits")}:
+        if name in {str(entry.get("name")) for _, entry in list_entries(raw, "organizationalUnits")}:
             issues.append(ConfigIssue(NS + "regulatedOu.name", "clashes with an OU of organizationalUnits", "choose another name for the regulated OU", name))
         parent = regulated.get("parent", "Workloads")
         if not _known_target(str(parent), parents):
@@ -127,7 +128,7 @@ def _core_account_emails(raw: dict[str, Any]) -> list[tuple[str, str, bool]]:
         template = "aws+{account}@example.com"
     roles = {role.value for role in CoreAccountRole}
     emails = []
-    for index, entry in _entries(raw, "coreAccounts"):
+    for index, entry in list_entries(raw, "coreAccounts"):
         path, explicit, role = f"{NS}coreAccounts[{index}].email", entry.get("email"), entry.get("role")
         if explicit is not None:
             if isinstance(explicit, str) and not is_secret(explicit):
@@ -156,7 +157,7 @@ def check_core_accounts(raw: dict[str, Any]) -> list[ConfigIssue]:
     key = NS + "coreAccounts"
     roles: Counter[str] = Counter()
     names: Counter[str] = Counter()
-    for index, entry in _entries(raw, "coreAccounts"):
+    for index, entry in list_entries(raw, "coreAccounts"):
         path = f"{key}[{index}]"
         ou = entry.get("ou")
         if isinstance(ou, str) and not _known_target(ou, parents) or ou == ROOT:

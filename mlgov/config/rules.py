@@ -15,7 +15,7 @@ from mlgov import aws_rules
 from mlgov.config.errors import ConfigIssue
 from mlgov.config.fields import is_secret
 from mlgov.config.references import (
-    _entries,
+    list_entries,
     check_core_accounts,
     check_guardrail_targets,
     check_ou_tree,
@@ -128,7 +128,7 @@ def _organization(raw: dict[str, Any]) -> dict[str, Any]:
 def check_ou_names_distinct(raw: dict[str, Any]) -> list[ConfigIssue]:
     """OU names become resource names ('ou-<name>') and guardrail keys in lower case with dashes:
     two OUs that differ only in case or separators would get the same URN."""
-    names: list[tuple[str, str]] = [(f"{NS}organizationalUnits[{index}].name", entry["name"]) for index, entry in _entries(raw, "organizationalUnits") if isinstance(entry.get("name"), str)]
+    names: list[tuple[str, str]] = [(f"{NS}organizationalUnits[{index}].name", entry["name"]) for index, entry in list_entries(raw, "organizationalUnits") if isinstance(entry.get("name"), str)]
     regulated = raw.get("regulatedOu")
     if isinstance(regulated, dict) and regulated.get("enabled") is True and isinstance(regulated.get("name"), str):
         names.append((f"{NS}regulatedOu.name", regulated["name"]))
