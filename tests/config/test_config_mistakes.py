@@ -253,3 +253,33 @@ def test_the_older_config_key_form_is_read_like_pulumi_reads_it(run_plan, tmp_pa
     folder = copy_stacks(tmp_path)
     text_edit(DEV, "mlgov:securityAuditorsGroup", "mlgov:config:securityAuditorsGroup")(folder)
     assert run_plan("dev", folder).exit_code == 0
+
+
+def test_a_failing_program_prints_one_error_and_no_asyncio_noise(tmp_path):
+    """Failures inside an apply, with other resources pending, are where asyncio complains about destroyed tasks."""
+    import contextlib
+    import gc
+    import io
+
+    from typer.testing import CliRunner
+
+    from mlgov.cli import _register_commands, app
+
+    (tmp_path / "Pulumi.yaml").write_text("name: failing\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "first = aws.s3.Bucket('first', bucket='first-bucket-name')\n"
+        "def fail(_):\n    raise ValueError('a [/bold] failure inside apply')\n"
+        "first.id.apply(fail)\n"
+        "aws.s3.Bucket('second', bucket=first.id.apply(lambda value: value + '-2'))\n"
+    )
+    _register_commands()
+    noise = io.StringIO()
+    with contextlib.redirect_stderr(noise):
+        result = CliRunner().invoke(app, ["plan", "dev", "--project-dir", str(tmp_path), "--no-policy"])
+        gc.collect()
+    output = result.output + noise.getvalue()
+    assert result.exit_code == 2, output
+    assert "a [/bold] failure inside apply" in output
+    assert "Traceback" not in output and "Task was destroyed" not in output
