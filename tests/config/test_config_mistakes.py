@@ -279,7 +279,11 @@ def test_a_failing_program_prints_one_error_and_no_asyncio_noise(tmp_path):
     with contextlib.redirect_stderr(noise):
         result = CliRunner().invoke(app, ["plan", "dev", "--project-dir", str(tmp_path), "--no-policy"])
         gc.collect()
+        # The next plan in the same process (the Automation API layer, a service) is not disturbed by it.
+        after = CliRunner().invoke(app, ["plan", "org", "--no-policy"])
+        gc.collect()
     output = result.output + noise.getvalue()
     assert result.exit_code == 2, output
     assert "a [/bold] failure inside apply" in output
     assert "Traceback" not in output and "Task was destroyed" not in output
+    assert after.exit_code == 0, after.output
