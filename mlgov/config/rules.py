@@ -14,12 +14,15 @@ from typing import Any
 from mlgov import aws_rules
 from mlgov.config.errors import ConfigIssue
 from mlgov.config.fields import is_secret
+from mlgov.config.control_tower import check_control_tower
 from mlgov.config.references import (
-    list_entries,
     check_core_accounts,
     check_guardrail_targets,
+    check_identity_center,
     check_ou_tree,
     check_regions,
+    core_account_ous,
+    list_entries,
     ou_parents,
 )
 from mlgov.config.shared import check_shared
@@ -117,6 +120,8 @@ def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
         + check_instance_type_lists(raw)
         + check_cost_allocation_tags(raw)
         + check_data_lake_prefix(raw)
+        + check_control_tower(raw, ou_parents(raw), core_account_ous(raw))
+        + check_identity_center(raw)
     )
 
 
