@@ -61,17 +61,11 @@ def parse_settings(
         settings = _MODELS[kind].model_validate(raw)
     except ValidationError as error:
         issues += pydantic_issues(error, NS)
-    issues += _without_repeats(issues, stack_rules(kind, raw, provider, settings))
+    issues += stack_rules(kind, raw, provider, settings)
     if issues:
         raise ConfigError(stack, source, issues)
     # The catalogue was validated on its own (errors named by file); attach it, do not validate it again.
     return settings.model_copy(update={"projects": projects}) if projects is not None else settings
-
-
-def _without_repeats(found: list[ConfigIssue], more: list[ConfigIssue]) -> list[ConfigIssue]:
-    """Rules on derived names skip a key path whose value the model already refused: one mistake, one line."""
-    refused = {issue.path for issue in found}
-    return [issue for issue in more if issue.path not in refused]
 
 
 def _read_projects(raw: dict[str, Any], stacks_dir: Path) -> tuple[list | None, list[ConfigIssue]]:
