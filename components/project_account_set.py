@@ -24,7 +24,7 @@ from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
 from components.dev_data_export import DevDataExport, DevDataExportArgs, DevExportRead, DevExportReadArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
 from mlgov.environments import EnvironmentRules
-from mlgov.naming import email_from_template
+from mlgov.naming import email_from_template, project_account_key, project_session_name
 
 
 @dataclass(frozen=True)
@@ -93,27 +93,27 @@ class ProjectAccountSet(pulumi.ComponentResource):
         tags = dict(args.tags)
 
         automation_tags = {**tags, "mlgov:account-purpose": "automation"}
-        workload_suffix, automation_suffix = environment, f"{environment}-automation"
+        workload_key = project_account_key(project, environment)
+        automation_key = project_account_key(project, environment, automation=True)
 
-        def member(suffix: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
-            """The account ``<project>-<suffix>`` (also its key and the ``{account}`` of its email)."""
-            account = f"{project}-{suffix}"
+        def member(account: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
+            """The account named ``account`` (also its key and the ``{account}`` of its email)."""
             email = pulumi.Output.from_input(args.email_template).apply(lambda template: email_from_template(template, account))
             return protected_account(
                 AccountSpec(key=account, name=account, email=email, parent_id=parent_id, tags=account_tags), args.role_name, args.waves, self
             )
 
-        def pinned_provider(resource_name: str, account: aws.organizations.Account, suffix: str, provider_tags: dict[str, str]) -> aws.Provider:
+        def pinned_provider(resource_name: str, account: aws.organizations.Account, account_key: str, provider_tags: dict[str, str]) -> aws.Provider:
             # The session name tells CloudTrail readers which project account the platform acted in.
             return account_provider(
-                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=f"mlgov-{project}-{suffix}"
+                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=project_session_name(account_key)
             )
 
-        self.workload = member(workload_suffix, args.workload_ou_id, tags)
+        self.workload = member(workload_key, args.workload_ou_id, tags)
         self.automation = None
         if args.rules.automation_ou is not None and args.automation_ou_id is not None:
-            self.automation = member(automation_suffix, args.automation_ou_id, automation_tags)
-        self.provider = pinned_provider(f"{name}-provider", self.workload, workload_suffix, tags)
+            self.automation = member(automation_key, args.automation_ou_id, automation_tags)
+        self.provider = pinned_provider(f"{name}-provider", self.workload, workload_key, tags)
         self.baseline = ProjectBaseline(
             f"{name}-baseline",
             ProjectBaselineArgs(
@@ -151,7 +151,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
         self.automation_provider = None
         self.delivery = None
         if self.automation is not None:
-            self.automation_provider = pinned_provider(f"{name}-automation-provider", self.automation, automation_suffix, automation_tags)
+            self.automation_provider = pinned_provider(f"{name}-automation-provider", self.automation, automation_key, automation_tags)
             self.delivery = PipelineRoles(
                 f"{name}-delivery",
                 PipelineRolesArgs(

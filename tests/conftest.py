@@ -56,8 +56,9 @@ def run_plan():
     _register_commands()
     runner = CliRunner()
 
-    def run(stack: str, stacks_dir: Path):
-        return runner.invoke(app, ["plan", stack, "--stacks-dir", str(stacks_dir), "--no-policy"])
+    def run(stack: str, stacks_dir: Path, *extra: str):
+        """``stack`` '' plans every stack file of the folder."""
+        return runner.invoke(app, ["plan", *([stack] if stack else []), "--stacks-dir", str(stacks_dir), "--no-policy", *extra])
 
     return run
 

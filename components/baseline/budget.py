@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.baseline._policy import document, role_arn, service_trust
 from components.naming import child_name
+from mlgov.naming import budget_action_role_name, budget_deny_policy_name
 
 ALERT_ACTUAL_PERCENT = 80
 """Email when actual spend passes this share of the limit."""
@@ -119,7 +120,7 @@ class AccountBudget(pulumi.ComponentResource):
     def _spend_limit_action(self, name: str, args: AccountBudgetArgs, emails: list[str], child: pulumi.ResourceOptions) -> None:
         self.deny_policy = aws.iam.Policy(
             child_name(name, "deny-sagemaker"),
-            name=f"{args.budget_name}-deny-sagemaker",
+            name=budget_deny_policy_name(args.budget_name),
             description="Attached by AWS Budgets when the spending limit is reached: no new SageMaker compute.",
             policy=document({"Sid": "SpendingLimitReached", "Effect": "Deny", "Action": list(DENIED_SAGEMAKER_ACTIONS), "Resource": "*"}),
             tags=args.tags,
@@ -128,7 +129,7 @@ class AccountBudget(pulumi.ComponentResource):
         role_arns = [role_arn(args.account_id, role) for role in args.restricted_role_names]
         self.action_role = aws.iam.Role(
             child_name(name, "action-role"),
-            name=f"{args.budget_name}-action"[:64],
+            name=budget_action_role_name(args.budget_name),
             description="AWS Budgets attaches the deny-SageMaker policy with this role",
             assume_role_policy=service_trust("budgets.amazonaws.com", args.account_id),
             tags=args.tags,

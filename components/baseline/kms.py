@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from components.baseline._policy import account_root, document
 from components.naming import child_name
+from mlgov.naming import project_key_alias
 
 KEY_SERVICES: tuple[str, ...] = ("sagemaker", "s3", "logs")
 """Services that may use a project key on behalf of principals of the account (kms:ViaService)."""
@@ -140,7 +141,7 @@ class ProjectKey(pulumi.ComponentResource):
             self,
             name,
             description=f"mlgov project key for {args.project}",
-            alias=f"alias/mlgov/{args.project}",
+            alias=project_key_alias(args.project),
             policy=project_key_policy(args.account_id, args.region, macie=args.macie is not None),
             tags=args.tags,
             depends_on=(args.macie,) if args.macie is not None else (),

@@ -19,14 +19,14 @@ from components.baseline.catalog_launch_role import catalog_launch_role
 from components.baseline.budget import AccountBudget, AccountBudgetArgs
 from components.baseline.kms import ProjectKey, ProjectKeyArgs
 from components.baseline.network import ProjectNetwork, ProjectNetworkArgs
-from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, bucket_name
+from components.baseline.secure_bucket import SecureBucket, SecureBucketArgs, checked_bucket_prefix
 from components.baseline.studio import HOME_RETENTION, DataLakeRead, StudioDomain, StudioDomainArgs, check_members
 from components.naming import child_name, kebab
-from mlgov.constants import PROJECT, Environment
+from mlgov import naming
+from mlgov.naming import BUCKET_PURPOSES
+from mlgov.constants import Environment
 from mlgov.environments import EnvironmentRules
 
-BUCKET_PURPOSES: tuple[str, ...] = ("data", "artifacts")
-"""Buckets every project account gets: training data and model artifacts."""
 PROJECT_TAG_KEY = "mlgov:project"
 ENVIRONMENT_TAG_KEY = "mlgov:environment"
 
@@ -85,7 +85,7 @@ def check_args(args: ProjectBaselineArgs) -> None:
         errors.append(f"bucket purposes lack {', '.join(missing)}")
     for purpose in args.bucket_purposes:
         try:
-            bucket_name(PROJECT, args.project, str(args.environment), purpose)
+            checked_bucket_prefix(naming.project_bucket_prefix(args.project, str(args.environment), purpose))
         except ValueError as error:
             errors.append(str(error))
     try:
@@ -125,7 +125,7 @@ class ProjectBaseline(pulumi.ComponentResource):
             purpose: SecureBucket(
                 child_name(name, purpose),
                 SecureBucketArgs(
-                    bucket=pulumi.Output.concat(bucket_name(PROJECT, args.project, env, purpose), args.account_id),
+                    bucket=pulumi.Output.concat(checked_bucket_prefix(naming.project_bucket_prefix(args.project, env, purpose)), args.account_id),
                     kms_key_arn=self.key.arn,
                     tags={**tags, "mlgov:purpose": purpose},
                     # The dev data export starts from Object Created events of the data bucket.
@@ -172,7 +172,7 @@ class ProjectBaseline(pulumi.ComponentResource):
         self.budget = AccountBudget(
             child_name(name, "budget"),
             AccountBudgetArgs(
-                budget_name=f"{PROJECT}-{args.project}-{env}-monthly",
+                budget_name=naming.budget_name(args.project, env),
                 account_id=args.account_id,
                 monthly_limit_usd=args.monthly_budget_usd,
                 alert_emails=args.budget_alert_emails,

@@ -14,7 +14,6 @@ stack has applied that setting.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,31 +22,30 @@ import pulumi_aws as aws
 
 from components.baseline._policy import document
 from components.naming import child_name
-
-BUCKET_NAME_MAX = 63
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+from mlgov.aws_rules import bucket_name_problem
+from mlgov.naming import SAMPLE_ACCOUNT_ID, bucket_prefix, data_lake_bucket_prefix
 
 
 def data_lake_bucket(prefix: str, zone: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
     """Name of a data-lake zone's bucket: the shared stack creates it, environment stacks grant reads on it."""
-    return pulumi.Output.concat(bucket_name(prefix.rstrip("-"), zone), account_id)
+    return pulumi.Output.concat(checked_bucket_prefix(data_lake_bucket_prefix(prefix, zone)), account_id)
 
 
-def bucket_name(*parts: str, account_id_length: int = 12) -> str:
-    """Check the static parts of ``<parts...>-<account id>`` against S3's rules; return the prefix with a trailing dash.
+def bucket_name(*parts: str) -> str:
+    """The prefix ``<parts...>-`` of a bucket name the owner's account id completes, checked against S3's rules.
 
     The account id is usually an Output, so only the static part is checked; a 12-digit
-    id is assumed for the length.
+    id is assumed for the length. The config checks make the same names first, so this
+    only fires for a caller that skipped them.
     """
-    prefix = "-".join(parts)
-    if not _BUCKET_NAME.match(prefix) or "--" in prefix:
-        raise ValueError(f"bucket name prefix '{prefix}' must be lowercase letters, digits and single dashes")
-    if len(prefix) + 1 + account_id_length > BUCKET_NAME_MAX:
-        raise ValueError(
-            f"bucket name '{prefix}-<account id>' is {len(prefix) + 1 + account_id_length} characters; S3 allows {BUCKET_NAME_MAX}. "
-            "Shorten the project name or the purpose."
-        )
-    return prefix + "-"
+    return checked_bucket_prefix(bucket_prefix(*parts))
+
+
+def checked_bucket_prefix(prefix: str) -> str:
+    problem = bucket_name_problem(prefix + SAMPLE_ACCOUNT_ID)
+    if problem:
+        raise ValueError(f"the prefix '{prefix}' {problem}")
+    return prefix
 
 
 @dataclass(frozen=True)

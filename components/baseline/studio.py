@@ -32,7 +32,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.baseline._policy import document, service_trust
-from components.naming import child_name, kebab
+from components.naming import child_name
+from mlgov import naming
+from mlgov.naming import execution_role_name
 
 ABAC_TAG_KEY = "studiouserid"
 """Tag key on user profiles that the Identity Center permission set compares with aws:PrincipalTag."""
@@ -90,14 +92,9 @@ class DataLakeRead:
     """The data-lake account, owner of the bucket's KMS key."""
 
 
-def execution_role_name(project: str) -> str:
-    """The project's Studio and job execution role; deploy roles may pass it, nothing else."""
-    return f"mlgov-{project}-sagemaker-execution"
-
-
 def profile_name(user: str) -> str:
     """SageMaker profile names allow letters, digits and dashes only; the ABAC tag keeps the exact user name."""
-    name = kebab(user)
+    name = naming.profile_name(user)
     if not _PROFILE_NAME.match(name):
         raise ValueError(f"member '{user}' gives no valid SageMaker user profile name (got '{name}')")
     return name
@@ -280,7 +277,7 @@ class StudioDomain(pulumi.ComponentResource):
         )
         self.domain = aws.sagemaker.Domain(
             child_name(name, "domain"),
-            domain_name=f"mlgov-{args.project}",
+            domain_name=naming.studio_domain_name(args.project),
             auth_mode="IAM",
             app_network_access_type="VpcOnly",
             kms_key_id=args.kms_key_arn,

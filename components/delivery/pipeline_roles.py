@@ -23,24 +23,16 @@ import pulumi
 import pulumi_aws as aws
 
 from components.baseline._policy import account_root, document, role_arn, service_trust
-from components.baseline.studio import execution_role_name
 from components.identity.access_rules import PermissionSetName, sso_role_pattern
 from components.naming import child_name
-from mlgov.constants import DEPLOY_ROLE_PREFIX, GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX
+from mlgov.constants import GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE
+from mlgov.naming import deploy_role_name, execution_role_name, pipeline_role_name
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 ADMIN_MANAGED_POLICIES = ("AWSCodePipeline_FullAccess", "AWSCodeBuildAdminAccess")
 PIPELINE_ADMIN_SSO_ROLE = sso_role_pattern(PermissionSetName.PIPELINE_ADMIN)
 """The Identity Center role of the permission set assigned to the platform team on automation accounts."""
-
-
-def pipeline_role_name(project: str, environment: str) -> str:
-    return f"{PIPELINE_ROLE_PREFIX}{project}-{environment}"
-
-
-def deploy_role_name(project: str) -> str:
-    return f"{DEPLOY_ROLE_PREFIX}{project}"
 
 
 def github_subject(repository: str, branch: str) -> str:

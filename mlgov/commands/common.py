@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 ERR = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -20,7 +21,8 @@ class ExitCode(IntEnum):
 
 
 def fail(message: str, code: ExitCode = ExitCode.BAD_INPUT) -> NoReturn:
-    ERR.print(f"[red]error:[/red] {message}", markup=True)
+    # Messages quote what people typed ('[secret]', YAML with '[/...'): print them as text, never as markup.
+    ERR.print(Text.assemble(("error:", "red"), " ", message))
     raise typer.Exit(int(code))
 
 

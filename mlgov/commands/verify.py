@@ -11,19 +11,12 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
-from rich.markup import escape
 
-from mlgov.commands import common
-from mlgov.commands.common import ExitCode, load_plan_stack
+from mlgov.commands.common import ExitCode, fail, load_plan_stack
 from mlgov.constants import TypeToken
-
-
-def fail(message: str) -> NoReturn:
-    """``common.fail`` with the message escaped: AWS messages and paths may hold [brackets]."""
-    common.fail(escape(message))
 
 
 class Format(StrEnum):

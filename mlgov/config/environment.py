@@ -10,22 +10,29 @@ across four stack files.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, PositiveFloat, ValidationInfo, field_validator
+from pydantic import Field, PositiveFloat, ValidationInfo, field_validator
 
+from mlgov import aws_rules
 from mlgov.config.dev_export import DevDataExportSettings, check_dev_export
-from mlgov.config.fields import ConfigModel, Email, GroupName, ResourceKey, invalid, pattern_field
+from mlgov.config.fields import (
+    ConfigModel,
+    Email,
+    GroupName,
+    InstanceType,
+    ResourceKey,
+    TagValue,
+    Text,
+    checker,
+    invalid,
+    pattern_field,
+    text_field,
+)
 from mlgov.constants import Environment, StackKind
 
-_CIDR = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2})$")
-
-
-def _cidr(value: str) -> str:
-    match = _CIDR.match(value)
-    if not match or any(int(octet) > 255 for octet in match.groups()[:4]) or not 16 <= int(match.group(5)) <= 24:
-        raise invalid("is not an IPv4 CIDR block between /16 and /24", "use a private range such as '10.20.0.0/16'")
-    return value
+MAX_BUDGET_ALERT_EMAILS = 10
+"""AWS Budgets allows at most 10 email subscribers per notification."""
 
 
 StudioUser = pattern_field(
@@ -33,10 +40,7 @@ StudioUser = pattern_field(
     "is not a valid SageMaker Studio user profile name (letters, digits and '-', at most 63)",
     "use the person's user name, such as 'alice-smith'",
 )
-Cidr = Annotated[str, AfterValidator(_cidr)]
-InstanceType = pattern_field(
-    r"^ml\.[a-z0-9*]+\.[a-z0-9*]+$|^ml\.[a-z0-9]+\.\*$", "is not a SageMaker instance type or pattern", "use a value such as 'ml.m5.large' or 'ml.g5.*'"
-)
+Cidr = text_field(checker(aws_rules.vpc_cidr_problem, lambda value: "use a private /16 to /24 block written with its network address, such as '10.20.0.0/16'"))
 
 
 class TeamMember(ConfigModel):
@@ -52,9 +56,30 @@ class ProjectGroups(ConfigModel):
     """Identity Center group of the project's ML engineers."""
 
 
-_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
-# No '*' among the allowed characters: a branch, never a pattern of branches.
-Branch = pattern_field(r"^[A-Za-z0-9._/-]{1,200}$", "is not a branch name (no wildcards)", "use the protected release branch, such as 'main'")
+# GitHub: owners are 1-39 letters, digits and single inner dashes; repositories 1-100 of letters, digits, '.', '_', '-' (not '.' or '..').
+_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}/(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$")
+
+
+def branch_problem(value: str) -> str | None:
+    """A branch name as the GitHub OIDC subject carries it (``ref:refs/heads/<branch>``), by git's ref rules."""
+    if value.startswith("refs/"):
+        return "is a full ref; the trust condition adds 'refs/heads/' itself, so this would never match"
+    # git check-ref-format: no '..', '@{', control characters, space, ~ ^ : ? * [ \\, no leading/trailing '/' or '.', no '.lock' end.
+    if (
+        not re.fullmatch(r"[A-Za-z0-9._/+@=,#%!&'()-]{1,200}", value)
+        or ".." in value
+        or "//" in value
+        or "@{" in value
+        or value == "@"
+        or value.startswith(("/", ".", "-"))
+        or value.endswith(("/", ".", ".lock"))
+        or "/." in value
+    ):
+        return "is not a git branch name (no wildcards, spaces, '..', '~', '^', ':', '?', '[', '\\', nor a leading or trailing '/' or '.')"
+    return None
+
+
+Branch = text_field(checker(branch_problem, "use the branch name alone, such as 'main' or 'release/1.x'"))
 
 
 class PipelineSettings(ConfigModel):
@@ -80,16 +105,16 @@ class PipelineSettings(ConfigModel):
 class Project(ConfigModel):
     name: ResourceKey
     """Project key: lower-case, used in account names, emails and resource names. Never rename."""
-    team: str = Field(min_length=1, max_length=64)
+    team: TagValue = Field(min_length=1, max_length=64)
     """Owning team (tag mlgov:team)."""
-    cost_center: str = Field(min_length=1, max_length=64)
+    cost_center: TagValue = Field(min_length=1, max_length=64)
     """Cost centre (cost-allocation tag mlgov:cost-center)."""
     groups: ProjectGroups
     """Identity Center groups of the team; required, access is granted to groups only."""
     stages: list[Environment] = Field(min_length=1)
     """Environments the project uses; each environment stack vends the projects that list it."""
     monthly_budget_usd: PositiveFloat
-    """Monthly budget per account; in sandbox also the hard spending limit."""
+    """Monthly budget per account; in sandbox also the hard spending limit. AWS Budgets takes whole cents."""
     data_classification: Literal["public", "internal", "confidential", "restricted"]
     instance_types: list[InstanceType] = Field(default_factory=list)
     """SageMaker instance types the project asks for (documentation; the org SCPs enforce per OU)."""
@@ -118,6 +143,13 @@ class Project(ConfigModel):
             raise invalid("lists a stage twice", "list each stage once")
         return stages
 
+    @field_validator("monthly_budget_usd")
+    @classmethod
+    def _whole_cents(cls, value: float) -> float:
+        if round(value, 2) <= 0:
+            raise invalid("rounds to 0.00 USD; the budget limit is sent to AWS Budgets in whole cents", "use at least 0.01")
+        return value
+
 
 class ProjectCatalogue(ConfigModel):
     projects: list[Project]
@@ -127,14 +159,14 @@ class EnvironmentStackConfig(ConfigModel):
     kind: Literal[StackKind.ENVIRONMENT]
     environment: Environment
     """Which environment this stack vends (selects the OU and the rules table row)."""
-    org_stack: str = Field(default="org", min_length=1)
+    org_stack: Text = Field(default="org", min_length=1)
     """Name of the org stack read through a StackReference ('org' or 'acme/mlgov/org')."""
-    projects_file: str = "projects.yaml"
+    projects_file: Text = "projects.yaml"
     """Project catalogue, relative to the stack files' folder."""
-    budget_alert_emails: list[Email] = Field(min_length=1)
-    """Who is told when a project account nears its budget."""
-    availability_zones: list[str] = Field(min_length=2, max_length=3)
-    """AZs of the project VPCs' private subnets (named here so plans stay deterministic)."""
+    budget_alert_emails: list[Email] = Field(min_length=1, max_length=MAX_BUDGET_ALERT_EMAILS)
+    """Who is told when a project account nears its budget (1-10 distinct addresses: AWS Budgets' subscriber limit)."""
+    availability_zones: list[Text] = Field(min_length=2, max_length=3)
+    """AZs of the project VPCs' private subnets, in the stack's aws:region (named here so plans stay deterministic)."""
     identity_assignments: bool = True
     """Assign each project's Identity Center groups to its accounts (needs the org stack's permission sets)."""
     security_auditors_group: GroupName | None = None

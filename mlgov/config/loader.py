@@ -6,35 +6,27 @@ Both paths end in ``parse_settings``: the same model, the same errors. Only the
 
 from __future__ import annotations
 
+import functools
 import json
 from contextvars import ContextVar
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Union
 
 import yaml
 from pydantic import ValidationError
 
-from mlgov.config.errors import ConfigError, ConfigIssue
-from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
+from mlgov.config.errors import ConfigError, ConfigIssue, pydantic_issues
+from mlgov.config.fields import SECRET_PLACEHOLDER, SecretText, is_secret
+from mlgov.config.rules import stack_rules
+from mlgov.config.stack_files import NAMESPACES, read_stack_file, stack_file
+from mlgov.config.environment import EnvironmentStackConfig
 from mlgov.config.org import OrgStackConfig
-from mlgov.config.shared import SharedStackConfig, check_shared
-from mlgov.config.control_tower import check_control_tower
-from mlgov.config.references import (
-    check_core_accounts,
-    check_guardrail_targets,
-    check_identity_center,
-    check_ou_tree,
-    check_regions,
-    core_account_ous,
-    ou_parents,
-)
-from mlgov.constants import CONFIG_NAMESPACE, ENVIRONMENT_OU, Environment, StackKind
+from mlgov.config.shared import SharedStackConfig
+from mlgov.constants import CONFIG_NAMESPACE, StackKind
 
 StackSettings = Union[OrgStackConfig, EnvironmentStackConfig, SharedStackConfig]
 
 NS = CONFIG_NAMESPACE + ":"
-SECRET_PLACEHOLDER = "[secret]"
 
 # The model and the cross-value rules of each stack kind.
 _MODELS: dict[str, type] = {
@@ -44,82 +36,20 @@ _MODELS: dict[str, type] = {
 }
 
 
-def _buildable_guardrails(raw: dict[str, Any]) -> list[str]:
-    """Guardrail keys the catalogue builds for these settings: what an attachment override may name."""
-    from mlgov.guardrails import guardrail_keys
-    from mlgov.guardrails.catalogue import INSTANCE_TYPES_KEY_PREFIX, instance_types_key
-
-    keys = [key for key in guardrail_keys() if not key.startswith(INSTANCE_TYPES_KEY_PREFIX)]
-    instance_types = raw.get("sagemakerInstanceTypes")
-    if isinstance(instance_types, dict):
-        keys += [instance_types_key(ENVIRONMENT_OU[Environment(env)]) for env in instance_types if env in set(Environment)]
-    if raw.get("networkIsolationEnvironments") == []:
-        keys.remove("sagemaker-require-network-isolation")
-    return keys
-
-
-def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
-    return (
-        check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, _buildable_guardrails(raw))
-        + check_control_tower(raw, ou_parents(raw), core_account_ous(raw)) + check_identity_center(raw)
-    )
-
-
-_RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {
-    StackKind.ORG: _org_rules,
-    StackKind.ENVIRONMENT: lambda raw: [],
-    StackKind.SHARED: check_shared,
-}
-
-
-def _pydantic_issues(error: ValidationError, prefix: str = NS) -> list[ConfigIssue]:
-    issues = []
-    for detail in error.errors():
-        path = prefix + _format_loc(detail["loc"])
-        fix = (detail.get("ctx") or {}).get("fix") or _generic_fix(detail)
-        problem = detail["msg"]
-        issues.append(ConfigIssue(path, problem, fix, detail.get("input")))
-    return issues
-
-
-def _format_loc(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        if part == "[key]":
-            continue  # pydantic's marker for "the key of this mapping entry": the path already names it
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif "[" in str(part) or "." in str(part) or ":" in str(part):
-            text += f"[{part!r}]" if text else str(part)
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _generic_fix(detail: dict) -> str:
-    kind = detail["type"]
-    ctx = detail.get("ctx") or {}
-    if kind == "missing":
-        return "add this key"
-    if kind == "extra_forbidden":
-        return "remove this key, or check its spelling against the README's config reference"
-    if kind in ("enum", "literal_error"):
-        return f"use one of {ctx.get('expected', 'the documented values')}"
-    if kind in ("too_short", "too_long"):
-        return "change the number of entries to fit"
-    if kind == "string_pattern_mismatch":
-        return f"use a value matching {ctx.get('pattern')}"
-    return "correct the value as the README's config reference describes"
-
-
-def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Path | None = None) -> StackSettings:
+def parse_settings(
+    stack: str, raw: dict[str, Any], source: str, stacks_dir: Path | None = None, provider: dict[str, Any] | None = None
+) -> StackSettings:
     """Validate the ``mlgov:`` values of one stack (keys without the namespace).
 
     Environment stacks also read the project catalogue (``projectsFile``,
     relative to ``stacks_dir``); its mistakes are reported with the file name.
+    ``provider`` holds the stack's ``aws:`` values (keys without the namespace)
+    when they are known; the stack's region is then checked too.
     """
     kind = raw.get("kind")
-    if kind not in _MODELS:
+    if "kind" not in raw:
+        raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is missing; every stack file says what kind of stack it is", f"add 'mlgov:kind: <kind>' with one of {', '.join(_MODELS)}")])
+    if not isinstance(kind, str) or kind not in _MODELS:
         raise ConfigError(stack, source, [ConfigIssue(NS + "kind", "is not a stack kind", f"set it to one of {', '.join(_MODELS)}", kind)])
     issues: list[ConfigIssue] = []
     projects = None
@@ -130,8 +60,8 @@ def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Pat
     try:
         settings = _MODELS[kind].model_validate(raw)
     except ValidationError as error:
-        issues += _pydantic_issues(error)
-    issues += _RULES[kind](raw)
+        issues += pydantic_issues(error, NS)
+    issues += stack_rules(kind, raw, provider, settings)
     if issues:
         raise ConfigError(stack, source, issues)
     # The catalogue was validated on its own (errors named by file); attach it, do not validate it again.
@@ -140,54 +70,45 @@ def parse_settings(stack: str, raw: dict[str, Any], source: str, stacks_dir: Pat
 
 def _read_projects(raw: dict[str, Any], stacks_dir: Path) -> tuple[list | None, list[ConfigIssue]]:
     """The project catalogue named by ``projectsFile``, validated, or the issues found in it."""
-    from mlgov.config.projects import check_projects
+    from mlgov.config.projects import read_catalogue
 
     name = raw.get("projectsFile", "projects.yaml")
     if "projects" in raw:
         return None, [ConfigIssue(NS + "projects", "is read from the project catalogue, not set in the stack file", f"move the projects to {stacks_dir / str(name)}")]
+    problem = catalogue_name_problem(name)
+    if problem:
+        return None, [ConfigIssue(NS + "projectsFile", problem, "name a YAML file in the stack files' folder, such as 'projects.yaml'", name)]
     path = stacks_dir / str(name)
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except FileNotFoundError:
+    if not path.is_file():
         return None, [ConfigIssue(NS + "projectsFile", f"names {path}, which does not exist", "create the project catalogue or fix the file name", name)]
-    except yaml.YAMLError as error:
-        return None, [ConfigIssue(f"{path.name}", f"is not valid YAML: {error}", "fix the YAML syntax")]
-    prefix = f"{path.name}: "
-    issues = check_projects(document, prefix)
-    try:
-        catalogue = ProjectCatalogue.model_validate(document)
-    except ValidationError as error:
-        return None, issues + _pydantic_issues(error, prefix)
-    return catalogue.projects, issues
+    return read_catalogue(path)
 
 
-def stack_file(stacks_dir: Path, stack: str) -> Path:
-    return stacks_dir / f"Pulumi.{stack}.yaml"
+def catalogue_name_problem(name: Any) -> str | None:
+    if is_secret(name):
+        return "is a secret; the catalogue must be readable to plan"
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith("."):
+        return "is not a file name in the stack files' folder"
+    if not name.endswith((".yaml", ".yml")):
+        return "is not a YAML file name (.yaml or .yml)"
+    return None
 
 
-def read_stack_config(path: Path) -> dict[str, Any]:
-    """The ``config:`` map of a stack file, with secure values replaced by a placeholder."""
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(path.name.removeprefix("Pulumi.").removesuffix(".yaml"), str(path), [ConfigIssue("(file)", f"is not valid YAML: {error}", "fix the YAML syntax")]) from None
-    config = document.get("config") or {}
-    return {key: _unsecure(value) for key, value in config.items()}
+def read_stack_config(path: Path, namespaces: tuple[str, ...] | None = NAMESPACES) -> dict[str, Any]:
+    """The ``config:`` map of a stack file (``<namespace>:<name>`` keys, secure values hidden); ConfigError if its shape is wrong.
+
+    ``namespaces=None`` for a project other than mlgov: its program may read any namespace.
+    """
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    stack_file_read = read_stack_file(path, stack, namespaces)
+    if stack_file_read.issues:
+        raise ConfigError(stack, str(path), stack_file_read.issues)
+    return stack_file_read.config
 
 
-def _unsecure(value: Any) -> Any:
-    # Secrets stay encrypted in the file; the offline engine never needs their value.
-    if isinstance(value, dict):
-        if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER
-        return {key: _unsecure(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_unsecure(item) for item in value]
-    return value
-
-
-def namespace_values(config: dict[str, Any]) -> dict[str, Any]:
-    return {key[len(NS):]: value for key, value in config.items() if key.startswith(NS)}
+def namespace_values(config: dict[str, Any], namespace: str = CONFIG_NAMESPACE) -> dict[str, Any]:
+    prefix = namespace + ":"
+    return {key[len(prefix):]: value for key, value in config.items() if key.startswith(prefix)}
 
 
 def load_stack_file(stacks_dir: Path, stack: str) -> StackSettings:
@@ -196,7 +117,14 @@ def load_stack_file(stacks_dir: Path, stack: str) -> StackSettings:
 
 def settings_from_config(stacks_dir: Path, stack: str, config: dict[str, Any]) -> StackSettings:
     """Validate a stack file's ``config:`` map that was already read."""
-    return parse_settings(stack, namespace_values(config), str(stack_file(stacks_dir, stack)), stacks_dir)
+    return parse_settings(stack, namespace_values(config), str(stack_file(stacks_dir, stack)), stacks_dir, namespace_values(config, "aws"))
+
+
+@functools.cache
+def setting_names() -> tuple[str, ...]:
+    """Every ``mlgov:`` key some stack kind takes (camelCase, as in the stack files)."""
+    names = {field.alias or name for model in _MODELS.values() for name, field in model.model_fields.items()}
+    return tuple(sorted(names - {"projects"}))
 
 
 def load_from_pulumi() -> StackSettings:
@@ -206,8 +134,10 @@ def load_from_pulumi() -> StackSettings:
     config = pulumi.Config(CONFIG_NAMESPACE)
     raw: dict[str, Any] = {}
     for key, value in _pulumi_namespace_items():
-        raw[key] = config.get_object(key) if _looks_structured(value) else config.get(key)
-    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'", _stacks_dir())
+        raw[key] = _secrets_kept(config.get_object(key) if _looks_structured(value) else config.get(key))
+    region = pulumi.Config("aws").get("region")
+    provider = {"region": _secrets_kept(region)} if region else None
+    return parse_settings(pulumi.get_stack(), raw, f"stack config of '{pulumi.get_stack()}'", _stacks_dir(), provider)
 
 
 # The offline engine may plan stack files from another folder (--stacks-dir);
@@ -237,6 +167,18 @@ def _pulumi_namespace_items():
     for key, value in merged.items():
         if key.startswith(NS):
             yield key[len(NS):], value
+
+
+def _secrets_kept(value: Any) -> Any:
+    """The offline engine hands the program "[secret]" for every secure value (it never decrypts them):
+    mark them again, so the program's own validation lets them through unread, as the CLI's did."""
+    if isinstance(value, str):
+        return SecretText(value) if value == SECRET_PLACEHOLDER else value
+    if isinstance(value, dict):
+        return {key: _secrets_kept(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_secrets_kept(item) for item in value]
+    return value
 
 
 def _looks_structured(value: Any) -> bool:

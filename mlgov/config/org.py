@@ -17,10 +17,12 @@ from mlgov.config.fields import (
     ConfigModel,
     Email,
     GroupName,
+    InstanceType,
     OuNameField,
     Region,
     RoleName,
     TagKey,
+    Text,
     invalid,
 )
 from mlgov.control_tower import ancestors, registration_order
@@ -41,13 +43,13 @@ _ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 
 
 class OrganizationSettings(ConfigModel):
-    existing_organization_id: str | None = None
+    existing_organization_id: Text | None = None
     """Adopt this organization (``pulumi import``) instead of creating one."""
     home_region: Region
     """Control Tower home region; also where the Control Tower controls are enabled."""
     allowed_regions: list[Region] = Field(min_length=1)
     """Region allow-list of the baseline SCP. Must include the home region."""
-    account_email_template: str = "aws+{account}@example.com"
+    account_email_template: Text = "aws+{account}@example.com"
     """Email of each account; ``{account}`` is replaced by the account's key."""
     account_access_role_name: RoleName = "OrganizationAccountAccessRole"
     """Role AWS creates in every new account, assumed by the platform to manage it."""
@@ -55,8 +57,8 @@ class OrganizationSettings(ConfigModel):
     """Platform roles the security-tooling and region guardrails let through."""
     cost_allocation_tags: list[TagKey] = Field(default=["mlgov:project", "mlgov:cost-center"], min_length=1)
     """Tag keys every SageMaker resource must carry (SCP) and every baseline resource gets."""
-    data_lake_bucket_prefix: str = Field(default="mlgov-datalake-", pattern=r"^[a-z0-9][a-z0-9.-]{2,40}$")
-    """Name prefix of the data-lake buckets; sandbox accounts are denied them."""
+    data_lake_bucket_prefix: Text = Field(default="mlgov-datalake-", min_length=3)
+    """Name prefix of the data-lake buckets ('<prefix>-<zone>-<account id>'); sandbox accounts are denied them."""
 
     @field_validator("existing_organization_id")
     @classmethod
@@ -79,7 +81,7 @@ class OrganizationSettings(ConfigModel):
 class OrganizationalUnit(ConfigModel):
     name: OuNameField
     """OU name, unique in the organization (other entries refer to OUs by name)."""
-    parent: str = ROOT
+    parent: Text = ROOT
     """Name of the parent OU, or 'Root'."""
 
 
@@ -87,7 +89,7 @@ class RegulatedOu(ConfigModel):
     enabled: bool = False
     """Create a separate OU for regulated (HIPAA/PCI) workloads."""
     name: OuNameField = "Workloads_Regulated"
-    parent: str = OuName.WORKLOADS
+    parent: Text = OuName.WORKLOADS
 
 
 class CoreAccount(ConfigModel):
@@ -95,7 +97,7 @@ class CoreAccount(ConfigModel):
     """What the account is for; other stacks find core accounts by role."""
     name: AccountName
     """Account name shown in AWS (1-50 characters)."""
-    ou: str
+    ou: Text
     """Name of the OU the account is placed in."""
     email: Email | None = None
     """Root email; defaults to organization.accountEmailTemplate with the role."""
@@ -121,13 +123,13 @@ class OrgStackConfig(ConfigModel):
     """The OU tree. Must contain the standard tree; may add OUs."""
     regulated_ou: RegulatedOu = RegulatedOu()
     core_accounts: list[CoreAccount]
-    sagemaker_instance_types: dict[Environment, list[str]] = {}
-    """Allowed SageMaker instance type patterns per environment (e.g. 'ml.m5.*')."""
+    sagemaker_instance_types: dict[Environment, list[InstanceType]] = {}
+    """Allowed SageMaker instance types or patterns per environment (e.g. 'ml.m5.*'); each list holds at least one."""
     network_isolation_environments: list[Environment] = Field(
         default_factory=lambda: [env for env, rules in RULES.items() if rules.network_isolation]
     )
     """Environments whose SageMaker jobs must run with network isolation."""
-    guardrail_attachments: dict[str, list[str]] = {}
+    guardrail_attachments: dict[str, list[Text]] = {}
     """Override where a guardrail (by key) is attached: OU names or 'Root'."""
     identity_center: IdentityCenterSettings = IdentityCenterSettings()
     """IAM Identity Center permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin, PipelineAdmin, SecurityAudit)."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mlgov.config.errors import ConfigIssue
+from mlgov.config.fields import is_secret
 from mlgov.config.fields import email_problem
 from mlgov.naming import email_from_template
 from mlgov.constants import (
@@ -25,7 +26,8 @@ from mlgov.constants import (
 NS = "mlgov:"
 
 
-def _entries(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def list_entries(raw: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, entry) of each map in the list setting ``key``; other shapes are the model's to report."""
     value = raw.get(key)
     if isinstance(value, list):
         for index, entry in enumerate(value):
@@ -38,7 +40,7 @@ def ou_parents(raw: dict[str, Any]) -> dict[str, str]:
     if "organizationalUnits" in raw:
         parents = {
             str(entry.get("name")): str(entry.get("parent", ROOT))
-            for _, entry in _entries(raw, "organizationalUnits")
+            for _, entry in list_entries(raw, "organizationalUnits")
             if isinstance(entry.get("name"), str)
         }
     else:
@@ -65,7 +67,7 @@ def core_account_ous(raw: dict[str, Any]) -> dict[str, str]:
     """Core account role -> the OU it is placed in, as configured."""
     return {
         str(entry.get("role")): str(entry.get("ou"))
-        for _, entry in _entries(raw, "coreAccounts")
+        for _, entry in list_entries(raw, "coreAccounts")
         if isinstance(entry.get("role"), str) and isinstance(entry.get("ou"), str)
     }
 
@@ -85,7 +87,7 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
     key = NS + "organizationalUnits"
     seen_names: Counter[str] = Counter()
     by_parent: Counter[tuple[str, str]] = Counter()
-    for index, entry in _entries(raw, "organizationalUnits"):
+    for index, entry in list_entries(raw, "organizationalUnits"):
         name, parent = entry.get("name"), entry.get("parent", ROOT)
         if not isinstance(name, str):
             continue
@@ -111,7 +113,7 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
     regulated = raw.get("regulatedOu")
     if isinstance(regulated, dict) and regulated.get("enabled") is True:
         name = regulated.get("name", "Workloads_Regulated")
-        if name in {str(entry.get("name")) for _, entry in _entries(raw, "organizationalUnits")}:
+        if name in {str(entry.get("name")) for _, entry in list_entries(raw, "organizationalUnits")}:
             issues.append(ConfigIssue(NS + "regulatedOu.name", "clashes with an OU of organizationalUnits", "choose another name for the regulated OU", name))
         parent = regulated.get("parent", "Workloads")
         if not _known_target(str(parent), parents):
@@ -122,17 +124,26 @@ def check_ou_tree(raw: dict[str, Any]) -> list[ConfigIssue]:
 
 
 def _core_account_emails(raw: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(key path, email, set explicitly?) per core account; the template fills the gaps."""
+    """(key path, email, set explicitly?) per core account; the template fills the gaps.
+
+    Secrets are unknown offline and skipped; an account whose role is not a role gets no
+    template address (the model reports the role).
+    """
     organization = raw.get("organization")
     template = organization.get("accountEmailTemplate") if isinstance(organization, dict) else None
-    if not (isinstance(template, str) and "{account}" in template):
+    if is_secret(template):
+        template = None
+    elif not (isinstance(template, str) and "{account}" in template):
         template = "aws+{account}@example.com"
+    roles = {role.value for role in CoreAccountRole}
     emails = []
-    for index, entry in _entries(raw, "coreAccounts"):
-        explicit = entry.get("email")
-        email = explicit or email_from_template(template, str(entry.get("role")))
-        if isinstance(email, str):
-            emails.append((f"{NS}coreAccounts[{index}].email", email, bool(explicit)))
+    for index, entry in list_entries(raw, "coreAccounts"):
+        path, explicit, role = f"{NS}coreAccounts[{index}].email", entry.get("email"), entry.get("role")
+        if explicit is not None:
+            if isinstance(explicit, str) and not is_secret(explicit):
+                emails.append((path, explicit, True))
+        elif template is not None and isinstance(role, str) and role in roles:
+            emails.append((path, email_from_template(template, role), False))
     return emails
 
 
@@ -155,7 +166,7 @@ def check_core_accounts(raw: dict[str, Any]) -> list[ConfigIssue]:
     key = NS + "coreAccounts"
     roles: Counter[str] = Counter()
     names: Counter[str] = Counter()
-    for index, entry in _entries(raw, "coreAccounts"):
+    for index, entry in list_entries(raw, "coreAccounts"):
         path = f"{key}[{index}]"
         ou = entry.get("ou")
         if isinstance(ou, str) and not _known_target(ou, parents) or ou == ROOT:

@@ -17,7 +17,8 @@ from pydantic import Field
 
 from mlgov.config.environment import Project
 from mlgov.config.errors import ConfigIssue
-from mlgov.config.fields import ConfigModel, RoleName, pattern_field
+from mlgov import aws_rules
+from mlgov.config.fields import ConfigModel, RoleName, TagValue, Text, pattern_field, rule_checker, text_field
 from mlgov.constants import CURATED_ZONE, Environment, StackKind
 
 NS = "mlgov:"
@@ -38,19 +39,28 @@ ZoneName = pattern_field(
     "is not a data-lake zone name (2-20 lower-case letters and digits, starting with a letter)",
     "use a name such as 'raw', 'curated' or 'features'",
 )
-# ECR: lower-case path components separated by '/', each made of [a-z0-9] runs joined by '.', '_' or '-'.
-EcrRepositoryName = pattern_field(
-    r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$",
-    "is not an ECR repository name (2-256 lower-case letters, digits, '.', '_', '-', path parts separated by '/')",
-    "use a name such as 'ml/training-base'",
-    also=lambda value: 2 <= len(value) <= 256,
+EcrRepositoryName = text_field(
+    rule_checker(
+        lambda: aws_rules.member_rule(
+            "ecr", "CreateRepository", "repositoryName", "an ECR repository name", "lower-case letters and digits joined by '.', '_' or '-', path parts separated by '/'"
+        ),
+        "use a name such as 'ml/training-base'",
+    )
 )
-CodeArtifactDomain = pattern_field(
-    r"^[a-z][a-z0-9-]{1,48}[a-z0-9]$", "is not a CodeArtifact domain name (2-50 lower-case letters, digits and '-')", "use a name such as 'examplecorp'"
+CodeArtifactDomain = text_field(
+    rule_checker(
+        lambda: aws_rules.member_rule("codeartifact", "CreateDomain", "domain", "a CodeArtifact domain name", "lower-case letters, digits and '-', starting with a letter"),
+        "use a name such as 'examplecorp'",
+    )
 )
-CodeArtifactRepository = pattern_field(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$", "is not a CodeArtifact repository name (2-100 letters, digits, '.', '_', '-')", "use a name such as 'approved-python'"
+CodeArtifactRepository = text_field(
+    rule_checker(
+        lambda: aws_rules.member_rule("codeartifact", "CreateRepository", "repository", "a CodeArtifact repository name", "letters, digits, '.', '_' and '-', starting with a letter or digit"),
+        "use a name such as 'approved-python'",
+    )
 )
+PortfolioName = text_field(rule_checker(lambda: aws_rules.member_rule("servicecatalog", "CreatePortfolio", "DisplayName", "a Service Catalog portfolio name"), "use a shorter name"))
+ProviderName = text_field(rule_checker(lambda: aws_rules.member_rule("servicecatalog", "CreatePortfolio", "ProviderName", "a Service Catalog provider name"), "use a shorter name"))
 
 
 class CodeArtifactSettings(ConfigModel):
@@ -63,9 +73,9 @@ class CodeArtifactSettings(ConfigModel):
 
 
 class ServiceCatalogSettings(ConfigModel):
-    portfolio_name: str = Field(default="mlgov ML platform", min_length=1, max_length=100)
-    """Portfolio shown to the projects' dev accounts."""
-    provider_name: str = Field(default="ML platform team", min_length=1, max_length=50)
+    portfolio_name: PortfolioName = "mlgov ML platform"
+    """Portfolio shown to the projects' dev accounts (1-100 characters)."""
+    provider_name: ProviderName = "ML platform team"
     """Who provides the portfolio (shown in the Service Catalog console)."""
 
 
@@ -81,15 +91,15 @@ class LogArchiveSettings(ConfigModel):
 
 class SharedStackConfig(ConfigModel):
     kind: Literal[StackKind.SHARED]
-    org_stack: str = Field(default="org", min_length=1)
+    org_stack: Text = Field(default="org", min_length=1)
     """Name of the org stack read through a StackReference ('org' or 'acme/mlgov/org')."""
-    environment_stacks: dict[Environment, str] = Field(
+    environment_stacks: dict[Environment, Text] = Field(
         default_factory=lambda: {env: env.value for env in READ_STAGES}
     )
     """Environment stacks read for project account ids: keys dev, preprod, prod."""
-    projects_file: str = "projects.yaml"
+    projects_file: Text = "projects.yaml"
     """Project catalogue, relative to the stack files' folder (the one the environment stacks read)."""
-    cost_center: str = Field(min_length=1, max_length=64)
+    cost_center: TagValue = Field(min_length=1, max_length=64)
     """Cost centre of the platform team (tag mlgov:cost-center on every shared resource)."""
     data_lake_zones: list[ZoneName] = Field(default_factory=lambda: list(DEFAULT_ZONES), min_length=1)
     """Data-lake zones, one bucket each; must include 'curated' (readable by project dev accounts)."""

@@ -32,12 +32,15 @@ def plan_stacks(
     # Imported here: the Pulumi runtime and the gRPC stack are heavy, and commands that
     # only validate config or read a plan file never need them.
     from mlgov.engine.monitor import MissingStackReference
-    from mlgov.engine.policy_check import check_stack
+    from mlgov.engine.policy_check import check_policy_config, check_stack
     from mlgov.engine.runner import ProgramError, run_program
 
     project = ProjectFile.read(project_dir)
     stacks_dir = stacks_dir or project.stacks_dir
     wanted = list(stacks) if stacks else available_stacks(stacks_dir)
+    project.validate(stacks_dir, wanted)
+    if policy_pack is not None and policy_config is not None:
+        check_policy_config(policy_pack, project.name, policy_config)
     order = with_dependencies(wanted, stacks_dir, project)
     configs = {name: project.stack_config(stacks_dir, name) for name in order}
     kinds = {name: project.stack_kind(stacks_dir, name) for name in order}

@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from mlgov.config.loader import read_stack_config, settings_from_config, stack_file
+from mlgov.config.loader import NAMESPACES, read_stack_config, settings_from_config, stack_file
+from mlgov.config.stacks import validate_stacks
 from mlgov.constants import PROJECT
 from mlgov.engine.errors import PlanError
 
@@ -60,6 +61,18 @@ class ProjectFile:
     def is_mlgov(self) -> bool:
         return self.name == PROJECT
 
+    def validate(self, stacks_dir: Path, stacks: list[str]) -> None:
+        """mlgov's own project: validate ``stacks`` and every stack they reference together, before any program runs.
+
+        Raises one ConfigError naming every mistake in every stack file and catalogue involved.
+        """
+        if not self.is_mlgov:
+            return
+        validated = validate_stacks(stacks_dir, stacks)
+        for name, settings in validated.settings.items():
+            self._loaded[("config", stacks_dir, name)] = validated.configs[name]
+            self._loaded[("settings", stacks_dir, name)] = settings
+
     def stack_kind(self, stacks_dir: Path, stack: str) -> str:
         return str(self._settings(stacks_dir, stack).kind) if self.is_mlgov else "program"
 
@@ -70,7 +83,7 @@ class ProjectFile:
         """The stack file's ``config:`` map, read once per plan."""
         key = ("config", stacks_dir, stack)
         if key not in self._loaded:
-            self._loaded[key] = read_stack_config(stack_file(stacks_dir, stack))
+            self._loaded[key] = read_stack_config(stack_file(stacks_dir, stack), NAMESPACES if self.is_mlgov else None)
         return self._loaded[key]
 
     def _settings(self, stacks_dir: Path, stack: str):

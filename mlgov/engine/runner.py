@@ -87,6 +87,21 @@ def run_program(
             sys.path.remove(str(project_dir))
 
 
+def _finish_pending(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what a failed program left running, as ``asyncio.run`` does, before the loop closes.
+
+    Otherwise the pending applies of the failed program are destroyed later, in whatever
+    runs next in this process: asyncio logs "Task was destroyed but it is pending!" and
+    their callbacks hit the closed loop ("Event loop is closed") inside the next plan.
+    """
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+
+
 def run_under_monitor(
     program: Callable[[], Any],
     stack: str,
@@ -120,6 +135,9 @@ def _run(program, project, project_dir, stack, kind, config, organization, refer
             organization="organization",
             root_directory=str(project_dir) if project_dir else None,
             callbacks=None,
+            # MockSettings keeps the import-time set of pending outputs, shared by every run of the
+            # process: a failed run would leave its tasks there for the next run to await.
+            outputs=set(),
         )
     )
     loop = asyncio.new_event_loop()
@@ -133,6 +151,7 @@ def _run(program, project, project_dir, stack, kind, config, organization, refer
     except Exception as error:  # noqa: BLE001 - any failure of the user's program is reported, not dumped
         raise ProgramError(_describe(error)) from error
     finally:
+        _finish_pending(loop)
         loop.close()
         asyncio.set_event_loop(None)
     return StackPlan(name=stack, kind=kind, resources=monitor.sorted_records(), outputs=monitor.stack_outputs)

@@ -8,6 +8,7 @@ policy's JSON schema.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -74,19 +75,47 @@ def reconcile_config(info: Any, policy_config: Mapping[str, Any] | None) -> dict
     # given, which is why the pack always states the level in its initial config.
     for name, entry in info.initialConfig.items():
         _apply(result, name, LEVELS[entry.enforcementLevel], json_format.MessageToDict(entry.properties))
-    user = _normalise_user_config(policy_config or {})
-    known = set(result) | {"all"}
-    unknown = sorted(set(user) - known)
-    if unknown:
+    if policy_config is not None and not isinstance(policy_config, Mapping):
         raise PolicyConfigError(
-            f"Policy config names unknown policy {', '.join(repr(u) for u in unknown)}; "
-            f"Fix: use one of {', '.join(sorted(result))} (or 'all' for an enforcement level).")
+            f"Policy config is {type(policy_config).__name__}, not a JSON object; "
+            'Fix: write an object keyed by policy name, such as {"scp-size": {"maxCharacters": 10240}}.')
+    user = _normalise_user_config(policy_config or {})
+    _refuse_unknown(user, schema_props)
     _apply(result, "all", user.get("all", (None, {}))[0], {})  # before the per-policy entries
     for name, (level, props) in user.items():
         if name != "all":
             _apply(result, name, level, props)
     _validate(info, schema_props, result)
     return result
+
+
+def _refuse_unknown(user: Mapping[str, tuple[str | None, dict[str, Any]]], schema_props: Mapping[str, dict[str, Any]]) -> None:
+    """Policy names the pack does not declare, and properties a policy's config schema does not declare.
+
+    The Pulumi engine ignores unknown properties (its schema has no additionalProperties:
+    false); a misspelt property then silently keeps the default, so it is refused here.
+    """
+    errors: list[str] = []
+    policies = sorted(schema_props)
+    for name, (_, props) in user.items():
+        if name == "all":
+            if props:
+                errors.append(f"Policy config 'all': takes only an enforcement level, not properties {', '.join(repr(key) for key in sorted(props))}; "
+                              "Fix: set properties per policy, or write \"all\": \"advisory\".")
+            continue
+        if name not in schema_props:
+            close = difflib.get_close_matches(name, policies, n=1)
+            hint = f"'{close[0]}'" if close else f"one of {', '.join(policies)}"
+            errors.append(f"Policy config '{name}': is not a policy of the pack; Fix: use {hint} (or 'all' for an enforcement level).")
+            continue
+        declared = sorted(schema_props[name])
+        for key in sorted(props):
+            if key not in schema_props[name]:
+                close = difflib.get_close_matches(key, declared, n=1)
+                hint = f"'{close[0]}'" if close else (f"one of {', '.join(declared)}" if declared else "no properties: set only enforcementLevel")
+                errors.append(f"Policy config '{name}.{key}': is not a config property of policy '{name}'; Fix: use {hint}.")
+    if errors:
+        raise PolicyConfigError("\n".join(errors))
 
 
 def _apply(result: dict[str, dict[str, Any]], name: str, level: str | None, props: Mapping[str, Any]) -> None:

@@ -14,6 +14,7 @@ from components.project_account_set import DevExportSettings, ProjectAccountSet,
 from mlgov.config.environment import EnvironmentStackConfig, Project
 from mlgov.constants import CURATED_ZONE, CoreAccountRole, Environment
 from mlgov.environments import rules_for
+from mlgov.naming import project_tags
 from mlgov.programs.org_outputs import core_account_id, org_platform_group
 
 
@@ -57,18 +58,6 @@ def _dev_export(project: Project, dev: pulumi.StackReference | None, dev_stack: 
         reader_role_arn=_dev_studio_role(dev, dev_stack, project.name),
         parquet_layer_arn=export.parquet_layer_arn,
     )
-
-
-def project_tags(project: Project, environment: str) -> dict[str, str]:
-    """Cost-allocation and ownership tags on every account and taggable resource of the project."""
-    return {
-        "mlgov:project": project.name,
-        "mlgov:cost-center": project.cost_center,
-        "mlgov:team": project.team,
-        "mlgov:environment": environment,
-        "mlgov:data-classification": project.data_classification,
-        "mlgov:managed-by": "pulumi",
-    }
 
 
 def build_environment_stack(config: EnvironmentStackConfig) -> None:
