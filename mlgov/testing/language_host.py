@@ -185,15 +185,35 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
     # ---- plugins (policy packs) -----------------------------------------------------------
 
     def RunPlugin(self, request, context):
+        outputs: queue.Queue = queue.Queue()
+        # The plugin starts in the background: a policy pack's proxy must print its port (through this
+        # stream) before the engine sends the stack configuration the pack is started with.
+        threading.Thread(target=self._start_plugin, args=(request, context, outputs), daemon=True).start()
+        while True:
+            item = outputs.get()
+            if item is None:
+                return
+            if isinstance(item, Exception):
+                context.abort(grpc.StatusCode.UNKNOWN, str(item))
+            yield item
+
+    def _start_plugin(self, request, context, outputs: queue.Queue) -> None:
+        try:
+            self._run_plugin(request, context, outputs)
+        except Exception as error:  # noqa: BLE001 - reported to the engine as the RPC's error
+            outputs.put(error)
+            outputs.put(None)
+
+    def _run_plugin(self, request, context, outputs: queue.Queue) -> None:
         is_analyzer = request.kind == "analyzer"
-        toolchain = resolve(Path(request.info.program_directory), None if not request.info.HasField("options") else json.loads(_struct_json(request.info.options)))
         program_dir = request.info.program_directory
+        options = json.loads(_struct_json(request.info.options)) if request.info.HasField("options") else None
+        toolchain = resolve(Path(program_dir), options)
         env = toolchain.environment()
         if is_analyzer:
             args = [toolchain.python, "-u", "-m", "pulumi.policy", *request.args, program_dir]
         else:
             args = [toolchain.python, program_dir, *request.args]
-        outputs: queue.Queue = queue.Queue()
         proxy = None
         if is_analyzer:
             proxy = AnalyzerProxy()
@@ -219,6 +239,7 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         )
         with self._lock:
             self._children.add(child)
+        context.add_callback(child.terminate)
         if proxy is not None:
             port_line = child.stdout.readline()
             proxy.attach(int(port_line.strip() or b"0"))
@@ -228,13 +249,7 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         ]
         for pump in pumps:
             pump.start()
-        threading.Thread(target=_finish, args=(child, pumps, outputs, self), daemon=True).start()
-        context.add_callback(child.terminate)
-        while True:
-            item = outputs.get()
-            if item is None:
-                break
-            yield item
+        _finish(child, pumps, outputs, self)
 
 
 def _pump(stream, outputs, field: str) -> None:

@@ -42,6 +42,8 @@ class EngineUnavailable(Exception):
 def pinned_cli_version() -> str:
     for line in GO_MOD.read_text().splitlines():
         parts = line.split()
+        if parts[:1] == ["require"]:
+            parts = parts[1:]
         if len(parts) == 2 and parts[0] == "github.com/pulumi/pulumi/pkg/v3":
             return parts[1]
     raise EngineUnavailable(f"{GO_MOD} does not require github.com/pulumi/pulumi/pkg/v3")
@@ -121,7 +123,8 @@ def engine_environment(home: Path, backend: Path, moto_url: str, cli: Path, regi
     """Environment of every ``pulumi`` call: offline, file backend, passphrase secrets, AWS at moto."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PULUMI_", "AWS_"))}
     env.update(
-        PATH=os.pathsep.join(dict.fromkeys([str(cli.parent), str(TOOLS_BIN), env.get("PATH", "")])),
+        # The repo's venv stands for an activated one: programs without a `virtualenv` option run with `python3`.
+        PATH=os.pathsep.join(dict.fromkeys([str(cli.parent), str(TOOLS_BIN), str(REPO / "venv" / "bin"), env.get("PATH", "")])),
         PULUMI_HOME=str(home),
         PULUMI_BACKEND_URL=f"file://{backend}",
         PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,

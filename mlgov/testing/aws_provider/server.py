@@ -123,14 +123,14 @@ class AwsProvider(provider_pb2_grpc.ResourceProviderServicer):
         return provider_pb2.CheckResponse(inputs=request.news)
 
     def Diff(self, request, context):
-        from mlgov.force_replace import replace_causes  # the one table of properties that force replacement
-
         old = to_python(request.old_inputs) if request.HasField("old_inputs") else to_python(request.olds)
         new = to_python(request.news)
         ignored = tuple(request.ignoreChanges)
         paths = [path for path in changed_paths(old, new) if not any(path == item or path.startswith(item + ".") for item in ignored)]
         if not paths:
             return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
+        from mlgov.force_replace import replace_causes  # the one table of properties that force replacement
+
         causes = set(replace_causes(request.type or request.urn.split("::")[2].split("$")[-1], paths))
         detailed = {
             path: provider_pb2.PropertyDiff(
