@@ -85,11 +85,13 @@ class PlanMocks(Mocks):
 
 
 class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: PlanMocks, project: str, stack: str):
+    def __init__(self, mocks: PlanMocks, project: str, stack: str, config: dict[str, str] | None = None):
         super().__init__(mocks)
         mocks.monitor = self
         self.project = project
         self.stack = stack
+        # Stack config as the language host passes it (strings, objects JSON-encoded): default providers read theirs.
+        self.config = dict(config or {})
         self.records: list[PlannedResource] = []
         self.stack_outputs: dict[str, Any] = {}
         self._qualified_types: dict[str, str] = {}
@@ -185,18 +187,27 @@ class RecordingMonitor(MockMonitor):
 
     def _default_provider_locked(self, package: str) -> str:
         if package not in self._default_providers:
-            name = f"default_{_package_version(package).replace('.', '_')}"
+            version = _package_version(package)
+            name = f"default_{version.replace('.', '_')}"
             urn = self._urn(f"pulumi:providers:{package}", name)
             provider_id = digest(urn, 32, "0123456789abcdef")
+            settings = self.default_provider_settings(package, version)
             self.records.append(
                 PlannedResource(
                     urn=urn, type=f"pulumi:providers:{package}", name=name, id=provider_id, parent="",
                     custom=True, protect=False, provider="", dependencies=[], property_dependencies={},
-                    inputs={}, outputs={},
+                    # The engine keeps its bookkeeping under __internal in the inputs only.
+                    inputs={"__internal": {}, **settings}, outputs=settings,
                 )
             )
             self._default_providers[package] = f"{urn}::{provider_id}"
         return self._default_providers[package]
+
+    def default_provider_settings(self, package: str, version: str) -> dict[str, Any]:
+        """What the engine configures a default provider with: the stack's ``<package>:*`` config and the version."""
+        prefix = f"{package}:"
+        settings = {key[len(prefix):]: plain(value) for key, value in sorted(self.config.items()) if key.startswith(prefix)}
+        return {**settings, "version": version}
 
     def account_of_provider(self, reference: str) -> str | None:
         """The account an explicit provider is pinned to (allowedAccountIds), if any."""
@@ -213,8 +224,14 @@ class RecordingMonitor(MockMonitor):
         return str(allowed[0]) if allowed else None
 
     def RegisterResourceOutputs(self, request):
+        # The engine stores registered outputs on the resource itself: components and the root Stack alike.
+        outputs = plain(rpc.deserialize_properties(request.outputs))
+        with self._lock:
+            for record in self.records:
+                if record.urn == request.urn:
+                    record.outputs = outputs
         if request.urn == self.stack_urn:
-            self.stack_outputs = plain(rpc.deserialize_properties(request.outputs))
+            self.stack_outputs = outputs
         return empty_pb2.Empty()
 
 
