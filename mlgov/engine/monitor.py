@@ -15,7 +15,7 @@ import threading
 from importlib.metadata import version
 from typing import Any
 
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
@@ -61,7 +61,7 @@ class PlanMocks(Mocks):
         if type_ == TypeToken.STACK_REFERENCE:
             return self._stack_reference(name, inputs)
         if type_.startswith("pulumi:providers:"):
-            return f"{name}-{digest(urn, 8)}", dict(inputs)
+            return f"{name}-{digest(urn, 8)}", {key: value for key, value in inputs.items() if key != "__internal"}
         resource_id, outputs = self.organization.new_resource(type_, name, urn, dict(inputs), account)
         if import_id:
             # An import: the resource keeps the id the operator named.
@@ -149,6 +149,10 @@ class RecordingMonitor(MockMonitor):
         """Fake the provider's answer for a custom resource, record it, return (id, serialized outputs)."""
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(properties)
+        if request.type.startswith("pulumi:providers:"):
+            # The engine records a provider's package version in its inputs (and reflects its inputs as outputs).
+            package = request.type.split(":")[-1]
+            inputs = {"__internal": {}, **inputs, "version": getattr(request, "version", "") or _package_version(package)}
         resource_id, outputs = self.mocks.plan_resource(
             request.type, request.name, urn, inputs, self.account_of_provider(request.provider), known_id
         )
@@ -162,7 +166,8 @@ class RecordingMonitor(MockMonitor):
     def _record(self, request, urn: str, resource_id: str, inputs: dict, outputs: dict) -> PlannedResource:
         custom = bool(getattr(request, "custom", True))
         provider = request.provider
-        if custom and not provider and not request.type.startswith(("pulumi:providers:", "pulumi:pulumi:")):
+        if custom and not provider and not request.type.startswith("pulumi:providers:") and request.type != TypeToken.STACK:
+            # Stack references too: the engine reads them through its built-in `pulumi` provider.
             provider = self._default_provider(request.type.split(":")[0])
         return PlannedResource(
             urn=urn,
@@ -187,17 +192,22 @@ class RecordingMonitor(MockMonitor):
 
     def _default_provider_locked(self, package: str) -> str:
         if package not in self._default_providers:
-            version = _package_version(package)
-            name = f"default_{version.replace('.', '_')}"
+            if package == "pulumi":
+                # The engine's built-in provider: no version, no configuration.
+                name, inputs, outputs = "default", {}, {}
+            else:
+                version = _package_version(package)
+                name = f"default_{version.replace('.', '_')}"
+                outputs = self.default_provider_settings(package, version)
+                # The engine keeps its bookkeeping under __internal, in the inputs only.
+                inputs = {"__internal": {}, **outputs}
             urn = self._urn(f"pulumi:providers:{package}", name)
             provider_id = digest(urn, 32, "0123456789abcdef")
-            settings = self.default_provider_settings(package, version)
             self.records.append(
                 PlannedResource(
                     urn=urn, type=f"pulumi:providers:{package}", name=name, id=provider_id, parent="",
                     custom=True, protect=False, provider="", dependencies=[], property_dependencies={},
-                    # The engine keeps its bookkeeping under __internal in the inputs only.
-                    inputs={"__internal": {}, **settings}, outputs=settings,
+                    inputs=inputs, outputs=outputs,
                 )
             )
             self._default_providers[package] = f"{urn}::{provider_id}"
@@ -224,8 +234,9 @@ class RecordingMonitor(MockMonitor):
         return str(allowed[0]) if allowed else None
 
     def RegisterResourceOutputs(self, request):
-        # The engine stores registered outputs on the resource itself: components and the root Stack alike.
-        outputs = plain(rpc.deserialize_properties(request.outputs))
+        # The engine stores registered outputs on the resource itself: components and the root Stack alike,
+        # null values included (the SDK's deserializer would drop them).
+        outputs = plain(_whole_numbers(json_format.MessageToDict(request.outputs)))
         with self._lock:
             for record in self.records:
                 if record.urn == request.urn:
@@ -233,6 +244,17 @@ class RecordingMonitor(MockMonitor):
         if request.urn == self.stack_urn:
             self.stack_outputs = outputs
         return empty_pb2.Empty()
+
+
+def _whole_numbers(value: Any) -> Any:
+    """Struct numbers are doubles; whole ones are the ints the program wrote."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def _package_version(package: str) -> str:
