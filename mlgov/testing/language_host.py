@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import queue
 import subprocess
 import sys
@@ -359,6 +360,8 @@ def main(argv: list[str]) -> int:
     server.start()
     print(port, flush=True)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    # The engine interrupts its plugins when it is done: a clean stop, not a traceback in its output.
+    signal.signal(signal.SIGINT, lambda *_: server.stop(0))
     server.wait_for_termination()
     return 0
 

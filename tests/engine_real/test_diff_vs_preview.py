@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -10,13 +9,9 @@ import sys
 import pytest
 import yaml
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("mlgov.force_replace") is None,
-        reason="the local provider's Diff decides replacements with mlgov.force_replace, which this tree does not have yet",
-    ),
-]
+from tests.engine_real.conftest import needs_force_replace
+
+pytestmark = [pytest.mark.slow, needs_force_replace]
 STACK = "org"
 
 

@@ -106,6 +106,14 @@ class MotoOrganizations:
                 self.api.create_organization(FeatureSet=inputs.get("featureSet") or "ALL")
             except self.api.exceptions.AlreadyInOrganizationException:
                 pass
+            root = self.root_id()
+            for policy_type in inputs.get("enabledPolicyTypes") or []:
+                try:
+                    self.api.enable_policy_type(RootId=root, PolicyType=policy_type)
+                except self.api.exceptions.PolicyTypeAlreadyEnabledException:
+                    pass
+            for principal in inputs.get("awsServiceAccessPrincipals") or []:
+                self.api.enable_aws_service_access(ServicePrincipal=principal)
         elif type_ == TypeToken.ORGANIZATIONAL_UNIT:
             self.api.create_organizational_unit(
                 ParentId=self.resolve(inputs["parentId"]), Name=inputs["name"], Tags=_tags(inputs.get("tags"), fake_id)
@@ -170,8 +178,10 @@ class MotoOrganizations:
                     "masterAccountEmail": organization["MasterAccountEmail"],
                     "roots": [{"id": root["Id"], "arn": root["Arn"], "name": root["Name"], "policyTypes": [
                         {"status": item["Status"], "type": item["Type"]} for item in root.get("PolicyTypes", [])]}],
-                    "awsServiceAccessPrincipals": [], "enabledPolicyTypes": [
-                        item["Type"] for item in root.get("PolicyTypes", []) if item["Status"] == "ENABLED"],
+                    "awsServiceAccessPrincipals": sorted(
+                        item["ServicePrincipal"] for item in self.api.list_aws_service_access_for_organization()["EnabledServicePrincipals"]),
+                    "enabledPolicyTypes": sorted(
+                        item["Type"] for item in root.get("PolicyTypes", []) if item["Status"] == "ENABLED"),
                 }
                 inputs = {key: outputs[key] for key in ("featureSet", "awsServiceAccessPrincipals", "enabledPolicyTypes")}
                 return organization["Id"], outputs, inputs

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -56,6 +57,7 @@ class AwsProvider(provider_pb2_grpc.ResourceProviderServicer):
         self.project = ""
         self.root_directory = Path.cwd()
         self._moto: MotoOrganizations | None = None
+        self._moto_lock = threading.Lock()
 
     # ---- identity of this provider instance ---------------------------------------------
 
@@ -82,6 +84,11 @@ class AwsProvider(provider_pb2_grpc.ResourceProviderServicer):
         if self._moto is None:
             self._moto = MotoOrganizations()
         return self._moto
+
+    def _in_moto(self, operation: str, *args):
+        # moto's Organizations backend is not safe under concurrent writes (500s); the engine calls in parallel.
+        with self._moto_lock:
+            return getattr(self.moto, operation)(*args)
 
     # ---- plugin and configuration --------------------------------------------------------
 
@@ -155,7 +162,7 @@ class AwsProvider(provider_pb2_grpc.ResourceProviderServicer):
             preview = {key: (inputs[key] if key in inputs else UNKNOWN) for key in outputs if key != "id"}
             return provider_pb2.CreateResponse(id="", properties=to_struct({**preview, **inputs}))
         if type_ in MANAGED_TYPES:
-            self.moto.create(type_, resource_id, reveal(inputs))
+            self._in_moto("create", type_, resource_id, reveal(inputs))
         return provider_pb2.CreateResponse(id=resource_id, properties=to_struct(outputs))
 
     def Update(self, request, context):
@@ -167,19 +174,19 @@ class AwsProvider(provider_pb2_grpc.ResourceProviderServicer):
         if request.preview:
             return provider_pb2.UpdateResponse(properties=to_struct(outputs))
         if type_ in MANAGED_TYPES:
-            self.moto.update(type_, request.id, reveal(old), reveal(inputs))
+            self._in_moto("update", type_, request.id, reveal(old), reveal(inputs))
         return provider_pb2.UpdateResponse(properties=to_struct(outputs))
 
     def Delete(self, request, context):
         type_ = request.type or _type_of(request.urn)
         if type_ in MANAGED_TYPES:
-            self.moto.delete(type_, request.id, reveal(to_python(request.properties)))
+            self._in_moto("delete", type_, request.id, reveal(to_python(request.properties)))
         return empty_pb2.Empty()
 
     def Read(self, request, context):
         type_ = request.type or _type_of(request.urn)
         if type_ in MANAGED_TYPES:
-            found = self.moto.read(type_, request.id)
+            found = self._in_moto("read", type_, request.id)
             if found is None:
                 return provider_pb2.ReadResponse()
             resource_id, outputs, inputs = found
@@ -222,6 +229,8 @@ def main(argv: list[str]) -> int:
     server.start()
     print(port, flush=True)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    # The engine interrupts its plugins when it is done: a clean stop, not a traceback in its output.
+    signal.signal(signal.SIGINT, lambda *_: server.stop(0))
     server.wait_for_termination()
     return 0
 
