@@ -56,13 +56,30 @@ def _stack_from_document(document: Any, stack: str, source: str) -> dict[str, An
 
 def load_plan_stack(stack: str, plan_file: Path | None) -> dict[str, Any]:
     """The stack's plan as a dict: from ``plan_file`` or planned now (offline)."""
+    return load_plan_stacks(stack, plan_file)[0]
+
+
+def load_plan_stacks(stack: str, plan_file: Path | None, *, every_stack: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the stack's plan, the plans of the project's other stacks) from ``plan_file`` or planned now.
+
+    Planned now, the other stacks are planned only when ``every_stack`` asks for them.
+    """
     if plan_file is not None:
-        return _stack_from_document(read_json_file(plan_file, "--plan-file"), stack, f"--plan-file {plan_file}")
+        document = read_json_file(plan_file, "--plan-file")
+        wanted = _stack_from_document(document, stack, f"--plan-file {plan_file}")
+        others = [entry for entry in document.get("stacks", []) if isinstance(entry, dict) and entry is not wanted] if isinstance(document, dict) else []
+        return wanted, others
     # Imported here: the Pulumi runtime is heavy and only needed when planning now.
     from mlgov.config import ConfigError
     from mlgov.engine import PlanError, plan_stacks
 
     try:
-        return plan_stacks([stack]).stacks[0].to_dict()
+        if not every_stack:
+            return plan_stacks([stack]).stacks[0].to_dict(), []
+        plans = [plan.to_dict() for plan in plan_stacks().stacks]
     except (ConfigError, PlanError) as error:
         fail(str(error))
+    wanted = [plan for plan in plans if plan["name"] == stack]
+    if not wanted:
+        fail(f"no stack {stack!r} in this project. Fix: pass --stack with the org stack")
+    return wanted[0], [plan for plan in plans if plan["name"] != stack]

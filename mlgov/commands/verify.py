@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from mlgov.commands import common
-from mlgov.commands.common import ExitCode, load_plan_stack
+from mlgov.commands.common import ExitCode, load_plan_stacks
 from mlgov.constants import TypeToken
 
 
@@ -123,11 +123,11 @@ def verify(
     profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile of the management account.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.TEXT,
 ) -> None:
-    """Compare the live organization with the org stack's plan; exit 1 on any drift."""
+    """Compare the live organization with the org stack's plan (and the accounts the other stacks vend); exit 1 on any drift."""
     from mlgov.drift.compare import compare_report
     from mlgov.engine.org_view import OrgView
 
-    planned_stack = load_plan_stack(stack, plan_file)
+    planned_stack, other_stacks = load_plan_stacks(stack, plan_file, every_stack=True)
     kind = planned_stack.get("kind")
     if kind not in (None, "org"):
         fail(f"stack {stack!r} is of kind {kind!r}; verify compares the organization. Fix: pass --stack with the org stack")
@@ -139,7 +139,12 @@ def verify(
         fail(f"stack {stack!r} plans no organization root (no Organization resource, no rootId output). Fix: pass --stack with the org stack")
     enabled, feature_set, policy_types = _planned_settings(planned_stack)
     live = _read_live(policy_types, endpoint_url, region, profile)
-    report = compare_report(planned, live, enabled_policy_types=enabled, feature_set=feature_set)
+    # Project accounts are created by the environment stacks: live, they are theirs, not drift of this one.
+    vended = [
+        str(r.get("inputs", {}).get("email", ""))
+        for other in other_stacks for r in other.get("resources", []) if r.get("type") == TypeToken.ACCOUNT
+    ]
+    report = compare_report(planned, live, enabled_policy_types=enabled, feature_set=feature_set, vended_emails=vended)
     if format == Format.JSON:
         document = {
             "stack": stack,

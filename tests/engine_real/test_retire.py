@@ -38,7 +38,8 @@ def test_removing_a_project_is_refused_then_retired_by_the_readme_steps(deployed
     document["projects"] = [p for p in document["projects"] if p["name"] != PROJECT]
     catalogue.write_text(yaml.safe_dump(document, sort_keys=False))
 
-    refused = deployed.pulumi.run("up", "--stack", STACK, "--yes", "--skip-preview", check=False)
+    # `pulumi up` previews first: the preview refuses to delete the protected accounts, so nothing runs.
+    refused = deployed.pulumi.run("up", "--stack", STACK, "--yes", check=False)
     assert refused.returncode != 0
     assert "protect" in refused.output.lower()
     after_refusal = deployed.export(STACK)
