@@ -81,7 +81,7 @@ _LANE_STARTED: list[float] = []
 
 def pytest_terminal_summary(terminalreporter):
     if _LANE_STARTED:
-        terminalreporter.write_line(f"real-engine lane: {time.monotonic() - _LANE_STARTED[0]:.0f} s from moto start to the end of the session")
+        terminalreporter.write_line(f"real-engine lane: {time.monotonic() - _LANE_STARTED[0]:.0f} s")
 
 
 @pytest.fixture(scope="session")
