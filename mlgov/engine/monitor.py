@@ -236,7 +236,7 @@ class RecordingMonitor(MockMonitor):
     def RegisterResourceOutputs(self, request):
         # The engine stores registered outputs on the resource itself: components and the root Stack alike,
         # null values included (the SDK's deserializer would drop them).
-        outputs = plain(_whole_numbers(json_format.MessageToDict(request.outputs)))
+        outputs = plain(whole_numbers(json_format.MessageToDict(request.outputs)))
         with self._lock:
             for record in self.records:
                 if record.urn == request.urn:
@@ -246,14 +246,14 @@ class RecordingMonitor(MockMonitor):
         return empty_pb2.Empty()
 
 
-def _whole_numbers(value: Any) -> Any:
+def whole_numbers(value: Any) -> Any:
     """Struct numbers are doubles; whole ones are the ints the program wrote."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {key: _whole_numbers(item) for key, item in value.items()}
+        return {key: whole_numbers(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_whole_numbers(item) for item in value]
+        return [whole_numbers(item) for item in value]
     return value
 
 

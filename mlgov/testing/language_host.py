@@ -23,13 +23,10 @@ the real host does for ``preview``/``up``/``import`` and policy packs:
 from __future__ import annotations
 
 import json
-import os
-import signal
 import queue
 import subprocess
 import sys
 import threading
-import time
 from concurrent import futures
 from pathlib import Path
 
@@ -37,6 +34,7 @@ import grpc
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, language_pb2, language_pb2_grpc, plugin_pb2
 
+from mlgov.testing.plugin_process import engine_address, serve
 from mlgov.testing.python_toolchain import PythonToolchain, ToolchainError, resolve
 
 EXECUTOR = Path(__file__).with_name("program_exec.py")
@@ -340,30 +338,9 @@ class AnalyzerProxy(analyzer_pb2_grpc.AnalyzerServicer):
         return self._forward("Cancel", request)
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit when the engine that started us is gone (the real host health-checks the engine)."""
-    while True:
-        time.sleep(1)
-        if os.getppid() != parent:
-            os._exit(0)
-
-
 def main(argv: list[str]) -> int:
-    if "-version" in argv or "--version" in argv:
-        print(_version())
-        return 0
-    positional = [arg for arg in argv if not arg.startswith("-")]
-    engine_address = positional[-1] if positional else ""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16), options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
-    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(engine_address, _version()), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    print(port, flush=True)
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    # The engine interrupts its plugins when it is done: a clean stop, not a traceback in its output.
-    signal.signal(signal.SIGINT, lambda *_: server.stop(0))
-    server.wait_for_termination()
-    return 0
+    host = LanguageHost(engine_address(argv), _version())
+    return serve(lambda server: language_pb2_grpc.add_LanguageRuntimeServicer_to_server(host, server), _version(), argv, workers=16)
 
 
 def _version() -> str:

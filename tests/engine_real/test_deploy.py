@@ -44,7 +44,8 @@ def test_no_policy_reports_a_violation_on_values_unknown_at_preview(deployed, st
 
 
 def test_stack_references_are_resolved_by_the_backend(deployed):
-    org_outputs = deployed.runs["org"].export["deployment"]["resources"][0]["outputs"]
+    org_stack = next(r for r in deployed.runs["org"].resources if r["type"] == "pulumi:pulumi:Stack")
+    org_outputs = org_stack["outputs"]
     for stack in ("dev", "shared"):
         references = [r for r in deployed.runs[stack].resources if r["type"] == "pulumi:pulumi:StackReference"]
         assert references, f"{stack} has no StackReference"

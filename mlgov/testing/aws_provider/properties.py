@@ -12,6 +12,8 @@ from typing import Any
 
 from google.protobuf import json_format, struct_pb2
 
+from mlgov.engine.monitor import whole_numbers
+
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SIGNATURE = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
@@ -20,24 +22,13 @@ SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
 def to_python(struct: struct_pb2.Struct | None) -> dict[str, Any]:
     if struct is None:
         return {}
-    return _integers(json_format.MessageToDict(struct))
+    return whole_numbers(json_format.MessageToDict(struct))
 
 
 def to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
     struct = struct_pb2.Struct()
     struct.update(values)
     return struct
-
-
-def _integers(value: Any) -> Any:
-    """Struct numbers are doubles; whole ones become ints, as the program wrote them."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _integers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_integers(item) for item in value]
-    return value
 
 
 def is_secret(value: Any) -> bool:

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 import threading
-import time
-from concurrent import futures
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +28,7 @@ from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from mlgov.engine.fakes import FakeOrganization, UnknownInvokeError
 from mlgov.testing.aws_provider.organizations import MANAGED_TYPES, MotoOrganizations
+from mlgov.testing.plugin_process import serve
 from mlgov.testing.aws_provider.properties import UNKNOWN, changed_paths, reveal, to_python, to_struct
 
 PROVIDER_VERSION = "7.51.1"
@@ -212,27 +210,8 @@ def _type_of(urn: str) -> str:
     return urn.split("::")[2].split("$")[-1]
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(1)
-        if os.getppid() != parent:
-            os._exit(0)
-
-
 def main(argv: list[str]) -> int:
-    if "-version" in argv or "--version" in argv:
-        print(PROVIDER_VERSION)
-        return 0
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
-    provider_pb2_grpc.add_ResourceProviderServicer_to_server(AwsProvider(), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    print(port, flush=True)
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    # The engine interrupts its plugins when it is done: a clean stop, not a traceback in its output.
-    signal.signal(signal.SIGINT, lambda *_: server.stop(0))
-    server.wait_for_termination()
-    return 0
+    return serve(lambda server: provider_pb2_grpc.add_ResourceProviderServicer_to_server(AwsProvider(), server), PROVIDER_VERSION, argv)
 
 
 if __name__ == "__main__":
