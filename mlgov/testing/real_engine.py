@@ -60,17 +60,19 @@ def find_cli() -> Path:
     """The pinned Pulumi CLI with this repo's plugins beside it."""
     version = pinned_cli_version()
     built = TOOLS_BIN / "pulumi"
+    on_path = shutil.which("pulumi")
+    if built.exists() and _version_of(str(built)) == version:
+        cli = built
+    elif on_path and _version_of(on_path) == version:
+        cli = Path(on_path)
+    elif shutil.which("go") is None:
+        raise EngineUnavailable(f"no Pulumi CLI {version} and no Go toolchain to build it (`make engine` needs Go and the Go module proxy)")
+    else:
+        raise EngineUnavailable(f"no Pulumi CLI {version} in {TOOLS_BIN} or on PATH: run `make engine`")
     for plugin in ("pulumi-language-python", "pulumi-resource-aws"):
         if not (TOOLS_BIN / plugin).exists():
             raise EngineUnavailable(f"{TOOLS_BIN / plugin} is missing: run `make engine`")
-    if built.exists() and _version_of(str(built)) == version:
-        return built
-    on_path = shutil.which("pulumi")
-    if on_path and _version_of(on_path) == version:
-        return Path(on_path)
-    if shutil.which("go") is None:
-        raise EngineUnavailable(f"no Pulumi CLI {version} and no Go toolchain to build it (`make engine` needs Go and the Go module proxy)")
-    raise EngineUnavailable(f"no Pulumi CLI {version} in {TOOLS_BIN} or on PATH: run `make engine`")
+    return cli
 
 
 def free_port() -> int:
