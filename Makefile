@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PACK_VENV := policypacks/ml-guardrails/venv
+PACK_STAMP := $(PACK_VENV)/.installed
 
-.PHONY: plan test install oracle bench bench-redact clean
+.PHONY: plan test install oracle bench bench-redact clean engine
 
 $(STAMP): requirements.txt requirements-dev.txt policypacks/ml-guardrails/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,12 +25,23 @@ oracle: tests/oracle/node_modules/.package-lock.json
 plan: $(STAMP)
 	$(PY) -m mlgov plan
 
-## Run the whole test suite.
-test: $(STAMP) oracle
+## The pinned Pulumi CLI (Go modules in tools/pulumi) and the test lane's plugins, in .tools/bin.
+## Without Go this says so and the real-engine tests skip with that reason.
+engine: $(STAMP) $(PACK_STAMP)
+	tools/pulumi/build
+
+# The policy pack's own virtualenv, made as the README tells users (`pulumi preview --policy-pack` runs the pack in it).
+$(PACK_STAMP): policypacks/ml-guardrails/requirements.txt
+	test -x $(PACK_VENV)/bin/python || $(PYTHON) -m venv $(PACK_VENV)
+	$(PACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r policypacks/ml-guardrails/requirements.txt
+	touch $(PACK_STAMP)
+
+## Run the whole test suite (the real-engine lane included when Go is present).
+test: $(STAMP) oracle engine
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf $(VENV) tests/oracle/node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) $(PACK_VENV) .tools tests/oracle/node_modules .pytest_cache .hypothesis
 
 ## Where the offline engine's time goes (ratios from one run).
 bench: $(STAMP)

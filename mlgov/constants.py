@@ -88,8 +88,6 @@ class TypeToken(StrEnum):
     S3_BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
     S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
     # dev data export (the project's prod account)
-    VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-    SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
     S3_BUCKET_NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
     S3_BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
     MACIE_ACCOUNT = "aws:macie2/account:Account"

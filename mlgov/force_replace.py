@@ -41,8 +41,10 @@ Types that are not cloud resources are handled explicitly:
   marks a changed key as forcing provider replacement
   (pulumi-terraform-bridge ``pkg/tfbridge/provider.go``), and replacing a provider
   replaces every resource created with it. ``region`` is listed (conservative: a
-  provider moved to another region cannot manage what it created); other
-  provider packages are unknown types.
+  provider moved to another region cannot manage what it created).
+  ``pulumi:providers:pulumi``, the engine's built-in provider through which stack
+  references are read, has no inputs and is never replaced. Other provider
+  packages are unknown types.
 - Component resources (``mlgov:<module>:<Name>``) are logical: the engine diffs
   only custom resources through a provider, so a component is never replaced for
   its inputs. ``replace_causes`` returns ``[]`` for them; they are not in the table.
@@ -237,6 +239,7 @@ _ENGINE_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("pulumi:pulumi:Stack", "the stack root has no inputs", ()),
     ("pulumi:pulumi:StackReference", "a read of another stack, read again on change", ()),
     ("pulumi:providers:aws", "pulumi-terraform-bridge pkg/tfbridge/provider.go (DiffConfig)", (REGION,)),
+    ("pulumi:providers:pulumi", "the engine's built-in provider (reads stack references); it has no inputs", ()),
 )
 
 

@@ -56,21 +56,35 @@ def _stack_from_document(document: Any, stack: str, source: str) -> dict[str, An
     fail(f"{source}: no stack {stack!r} in the plan (stacks: {', '.join(names) or 'none'}). Fix: pass --stack with one of them, or plan that stack")
 
 
+def _stack_names(document: Any) -> list[str]:
+    """Names of the stacks a plan document holds (a whole plan, or one stack's plan)."""
+    if not isinstance(document, dict):
+        return []
+    entries = document["stacks"] if isinstance(document.get("stacks"), list) else [document]
+    return [str(entry["name"]) for entry in entries if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
+
+
 def load_plan_stack(stack: str, plan_file: Path | None) -> dict[str, Any]:
     """The stack's plan as a dict: from ``plan_file`` or planned now (offline)."""
     return load_plan_stacks([stack], plan_file)[stack]
 
 
-def load_plan_stacks(stacks: list[str], plan_file: Path | None) -> dict[str, dict[str, Any]]:
-    """The plans of ``stacks`` by name: from ``plan_file`` (which must hold them all) or planned now."""
+def load_plan_stacks(stacks: list[str] | None, plan_file: Path | None) -> dict[str, dict[str, Any]]:
+    """The plans of ``stacks`` by name (None: every stack), from ``plan_file`` or planned now.
+
+    A plan file must hold every stack asked for; with None it gives the stacks it holds.
+    """
     if plan_file is not None:
         document = read_json_file(plan_file, "--plan-file")
+        if stacks is None:
+            stacks = _stack_names(document) or ["org"]
         return {stack: _stack_from_document(document, stack, f"--plan-file {plan_file}") for stack in stacks}
     # Imported here: the Pulumi runtime is heavy and only needed when planning now.
     from mlgov.config import ConfigError
     from mlgov.engine import PlanError, plan_stacks
 
     try:
-        return {plan.name: plan.to_dict() for plan in plan_stacks(list(dict.fromkeys(stacks))).stacks}
+        planned = plan_stacks(list(dict.fromkeys(stacks)) if stacks is not None else None).stacks
     except (ConfigError, PlanError) as error:
         fail(str(error))
+    return {plan.name: plan.to_dict() for plan in planned}

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from mlgov.commands.common import ExitCode, fail, load_plan_stack
+from mlgov.commands.common import ExitCode, fail, load_plan_stacks
 from mlgov.constants import TypeToken
 
 
@@ -116,11 +116,14 @@ def verify(
     profile: Annotated[Optional[str], typer.Option("--profile", help="AWS profile of the management account.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.TEXT,
 ) -> None:
-    """Compare the live organization with the org stack's plan; exit 1 on any drift."""
+    """Compare the live organization with the org stack's plan (and the accounts the other stacks vend); exit 1 on any drift."""
     from mlgov.drift.compare import compare_report
     from mlgov.engine.org_view import OrgView
 
-    planned_stack = load_plan_stack(stack, plan_file)
+    plans = load_plan_stacks(None, plan_file)
+    if stack not in plans:
+        fail(f"no stack {stack!r} in {'the plan file' if plan_file else 'this project'} (stacks: {', '.join(plans) or 'none'}). Fix: pass --stack with the org stack")
+    planned_stack, other_stacks = plans[stack], [plan for name, plan in plans.items() if name != stack]
     kind = planned_stack.get("kind")
     if kind not in (None, "org"):
         fail(f"stack {stack!r} is of kind {kind!r}; verify compares the organization. Fix: pass --stack with the org stack")
@@ -132,7 +135,12 @@ def verify(
         fail(f"stack {stack!r} plans no organization root (no Organization resource, no rootId output). Fix: pass --stack with the org stack")
     enabled, feature_set, policy_types = _planned_settings(planned_stack)
     live = _read_live(policy_types, endpoint_url, region, profile)
-    report = compare_report(planned, live, enabled_policy_types=enabled, feature_set=feature_set)
+    # Project accounts are created by the environment stacks: live, they are theirs, not drift of this one.
+    vended = [
+        str(r.get("inputs", {}).get("email", ""))
+        for other in other_stacks for r in other.get("resources", []) if r.get("type") == TypeToken.ACCOUNT
+    ]
+    report = compare_report(planned, live, enabled_policy_types=enabled, feature_set=feature_set, vended_emails=vended)
     if format == Format.JSON:
         document = {
             "stack": stack,

@@ -209,13 +209,15 @@ def compare_report(
     *,
     enabled_policy_types: Iterable[str] | None = None,
     feature_set: str | None = None,
+    vended_emails: Iterable[str] = (),
 ) -> DriftReport:
     """Drift and notes. ``enabled_policy_types``/``feature_set``: the planned Organization's
-    settings, checked when given (the OrgView does not carry them)."""
+    settings, checked when given (the OrgView does not carry them). ``vended_emails``: accounts
+    the project's other stacks create; live, they are not extra (and absent, not missing here)."""
     found = _Findings()
     _compare_org_settings(found, live, enabled_policy_types, feature_set)
     ou_map = _compare_ous(found, planned, live)
-    account_map = _compare_accounts(found, planned, live, ou_map)
+    account_map = _compare_accounts(found, planned, live, ou_map, {email.lower() for email in vended_emails})
     planned_policies, live_policies = _compare_policies(found, planned, live)
     _compare_attachments(found, planned, live, {**ou_map, **account_map}, planned_policies, live_policies)
     _note_missing_full_access(found, live)
@@ -275,7 +277,7 @@ def _compare_ous(found: _Findings, planned: OrgView, live: LiveOrg) -> dict[str,
     return ou_map
 
 
-def _compare_accounts(found: _Findings, planned: OrgView, live: LiveOrg, ou_map: dict[str, str]) -> dict[str, str]:
+def _compare_accounts(found: _Findings, planned: OrgView, live: LiveOrg, ou_map: dict[str, str], vended: set[str]) -> dict[str, str]:
     """Accounts matched by email: missing, closed, moved, extra; returns planned id -> live id."""
     live_by_email = {account.email.lower(): account for account in live.accounts.values()}
     account_map: dict[str, str] = {}
@@ -301,6 +303,9 @@ def _compare_accounts(found: _Findings, planned: OrgView, live: LiveOrg, ou_map:
             continue
         if live_id == live.management_account_id:
             found.notes.append(f"management account {live_id} <{account.email}> is not part of the plan; not compared")
+            continue
+        if account.email.lower() in vended:
+            found.notes.append(f"account {live_id} <{account.email}> is vended by another stack of the project; not compared")
             continue
         status = live.account_status.get(live_id, "")
         state = f" ({status})" if status and status != "ACTIVE" else ""

@@ -9,7 +9,7 @@ yields the same plan, byte for byte, which PR diffs depend on.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mlgov.constants import InvokeToken, TypeToken
@@ -77,6 +77,10 @@ class FakeOrganization:
             "accounts": [],
             "nonMasterAccounts": [],
         }
+
+    def in_region(self, region: str | None) -> "FakeOrganization":
+        """The same organization seen from ``region`` (a provider's region): regional ARNs name it."""
+        return self if not region or region == self.region else replace(self, region=region)
 
     # ---- resources -------------------------------------------------------------------------
 
@@ -232,14 +236,6 @@ def _iam_role(org: FakeOrganization, urn, name, inputs, account):
     return role, {**inputs, "id": role, "name": role, "arn": f"arn:aws:iam::{account}:role{path}{role}", "uniqueId": "AROA" + digest(urn, 17).upper()}
 
 
-def _vpc_endpoint(org: FakeOrganization, urn, name, inputs, account):
-    endpoint_id, outputs = org._generic(TypeToken.VPC_ENDPOINT, urn, name, inputs, account)
-    if inputs.get("vpcEndpointType") == "Gateway":
-        # Traffic through a gateway endpoint is addressed to the service's prefix list.
-        outputs["prefixListId"] = "pl-" + digest(str(inputs.get("serviceName")), 8, "0123456789abcdef")
-    return endpoint_id, outputs
-
-
 def _oidc_provider(org: FakeOrganization, urn, name, inputs, account):
     host = str(inputs.get("url") or name).removeprefix("https://")
     arn = f"arn:aws:iam::{account}:oidc-provider/{host}"
@@ -305,7 +301,6 @@ _MAKERS = {
     TypeToken.SSO_PERMISSION_SET: _permission_set,
     TypeToken.IAM_ROLE: _iam_role,
     TypeToken.IAM_OIDC_PROVIDER: _oidc_provider,
-    TypeToken.VPC_ENDPOINT: _vpc_endpoint,
     TypeToken.SAGEMAKER_MODEL_PACKAGE_GROUP: _model_package_group,
     TypeToken.ECR_REPOSITORY: _ecr_repository,
     TypeToken.SERVICECATALOG_PORTFOLIO: _catalog_id("port-"),

@@ -17,7 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, json_format
 from pulumi import asset
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
@@ -79,12 +79,14 @@ class PlanMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         raise AssertionError("RecordingMonitor calls plan_resource, which knows the URN")
 
-    def plan_resource(self, type_: str, name: str, urn: str, inputs: dict, account: str | None, import_id: str) -> tuple[str, dict]:
+    def plan_resource(
+        self, type_: str, name: str, urn: str, inputs: dict, account: str | None, import_id: str, region: str | None = None
+    ) -> tuple[str, dict]:
         if type_ == TypeToken.STACK_REFERENCE:
             return self._stack_reference(name, inputs)
         if type_.startswith("pulumi:providers:"):
-            return f"{name}-{digest(urn, 8)}", dict(inputs)
-        resource_id, outputs = self.organization.new_resource(type_, name, urn, dict(inputs), account)
+            return f"{name}-{digest(urn, 8)}", {key: value for key, value in inputs.items() if key != "__internal"}
+        resource_id, outputs = self.organization.in_region(region).new_resource(type_, name, urn, dict(inputs), account)
         if import_id:
             # An import: the resource keeps the id the operator named.
             return import_id, {**outputs, "id": import_id}
@@ -103,15 +105,18 @@ class PlanMocks(Mocks):
 
     def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
         account = self.monitor.account_of_provider(args.provider) if self.monitor else None
-        return self.organization.call(args.token, args.args, account), []
+        region = self.monitor.region_of_provider(args.provider) if self.monitor else None
+        return self.organization.in_region(region).call(args.token, args.args, account), []
 
 
 class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: PlanMocks, project: str, stack: str):
+    def __init__(self, mocks: PlanMocks, project: str, stack: str, config: dict[str, str] | None = None):
         super().__init__(mocks)
         mocks.monitor = self
         self.project = project
         self.stack = stack
+        # Stack config as the language host passes it (strings, objects JSON-encoded): default providers read theirs.
+        self.config = dict(config or {})
         self.records: list[PlannedResource] = []
         self.stack_outputs: dict[str, Any] = {}
         self._qualified_types: dict[str, str] = {}
@@ -169,8 +174,13 @@ class RecordingMonitor(MockMonitor):
         """Fake the provider's answer for a custom resource, record it, return (id, serialized outputs)."""
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(properties)
+        if request.type.startswith("pulumi:providers:"):
+            # The engine records a provider's package version in its inputs (and reflects its inputs as outputs).
+            package = request.type.split(":")[-1]
+            inputs = {"__internal": {}, **inputs, "version": getattr(request, "version", "") or _package_version(package)}
         resource_id, outputs = self.mocks.plan_resource(
-            request.type, request.name, urn, inputs, self.account_of_provider(request.provider), known_id
+            request.type, request.name, urn, inputs, self.account_of_provider(request.provider), known_id,
+            self.region_of_provider(request.provider),
         )
         record = self._record(request, urn, resource_id, inputs, outputs)
         with self._lock:
@@ -182,7 +192,8 @@ class RecordingMonitor(MockMonitor):
     def _record(self, request, urn: str, resource_id: str, inputs: dict, outputs: dict) -> PlannedResource:
         custom = bool(getattr(request, "custom", True))
         provider = request.provider
-        if custom and not provider and not request.type.startswith(("pulumi:providers:", "pulumi:pulumi:")):
+        if custom and not provider and not request.type.startswith("pulumi:providers:") and request.type != TypeToken.STACK:
+            # Stack references too: the engine reads them through its built-in `pulumi` provider.
             provider = self._default_provider(request.type.split(":")[0])
         return PlannedResource(
             urn=urn,
@@ -208,18 +219,39 @@ class RecordingMonitor(MockMonitor):
 
     def _default_provider_locked(self, package: str) -> str:
         if package not in self._default_providers:
-            name = f"default_{_package_version(package).replace('.', '_')}"
+            if package == "pulumi":
+                # The engine's built-in provider: no version, no configuration.
+                name, inputs, outputs = "default", {}, {}
+            else:
+                version = _package_version(package)
+                name = f"default_{version.replace('.', '_')}"
+                outputs = self.default_provider_settings(package, version)
+                # The engine keeps its bookkeeping under __internal, in the inputs only.
+                inputs = {"__internal": {}, **outputs}
             urn = self._urn(f"pulumi:providers:{package}", name)
             provider_id = digest(urn, 32, "0123456789abcdef")
             self.records.append(
                 PlannedResource(
                     urn=urn, type=f"pulumi:providers:{package}", name=name, id=provider_id, parent="",
                     custom=True, protect=False, provider="", dependencies=[], property_dependencies={},
-                    inputs={}, outputs={},
+                    inputs=inputs, outputs=outputs,
                 )
             )
             self._default_providers[package] = f"{urn}::{provider_id}"
         return self._default_providers[package]
+
+    def default_provider_settings(self, package: str, version: str) -> dict[str, Any]:
+        """What the engine configures a default provider with: the stack's ``<package>:*`` config and the version."""
+        prefix = f"{package}:"
+        settings = {key[len(prefix):]: plain(value) for key, value in sorted(self.config.items()) if key.startswith(prefix)}
+        return {**settings, "version": version}
+
+    def region_of_provider(self, reference: str) -> str | None:
+        """The region resources of a provider live in: an explicit provider's ``region``, else the
+        stack's ``aws:region`` (what the default provider is configured with); ARNs carry it."""
+        record = self._providers.get(reference) if reference else None
+        region = record.inputs.get("region") if record is not None else self.config.get("aws:region")
+        return region if isinstance(region, str) and region else None
 
     def account_of_provider(self, reference: str) -> str | None:
         """The account an explicit provider is pinned to (allowedAccountIds), if any."""
@@ -236,9 +268,27 @@ class RecordingMonitor(MockMonitor):
         return str(allowed[0]) if allowed else None
 
     def RegisterResourceOutputs(self, request):
+        # The engine stores registered outputs on the resource itself: components and the root Stack alike,
+        # null values included (the SDK's deserializer would drop them).
+        outputs = plain(whole_numbers(json_format.MessageToDict(request.outputs)))
+        with self._lock:
+            for record in self.records:
+                if record.urn == request.urn:
+                    record.outputs = outputs
         if request.urn == self.stack_urn:
-            self.stack_outputs = plain(rpc.deserialize_properties(request.outputs))
+            self.stack_outputs = outputs
         return empty_pb2.Empty()
+
+
+def whole_numbers(value: Any) -> Any:
+    """Struct numbers are doubles; whole ones are the ints the program wrote."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
 
 
 def _package_version(package: str) -> str:

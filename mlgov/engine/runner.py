@@ -120,8 +120,8 @@ def run_under_monitor(
 
 def _run(program, project, project_dir, stack, kind, config, organization, references) -> StackPlan:
     mocks = PlanMocks(organization, references)
-    monitor = RecordingMonitor(mocks, project, stack)
     values, secrets = config_for_program(config)
+    monitor = RecordingMonitor(mocks, project, stack, values)
     pulumi_config.set_all_config(values, secrets)
     pulumi_settings.ROOT.set(None)
     pulumi_settings.configure(

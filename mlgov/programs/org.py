@@ -68,6 +68,8 @@ def build_org_stack(config: OrgStackConfig) -> None:
             attachments=attachment_map(catalogue, config.guardrail_attachments),
             target_id=lambda target: units.id_of(target, organization.root_id),
         ),
+        # CreatePolicy needs the organization (all features) to exist; nothing in the policies' inputs says so.
+        opts=pulumi.ResourceOptions(depends_on=[organization]),
     )
     landing_zone = _landing_zone(config, organization, accounts)
     ControlTowerControls(

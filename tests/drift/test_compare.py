@@ -41,13 +41,19 @@ def _planned() -> OrgView:
     return view
 
 
-def test_moved_ou_keeps_its_subtree():
-    """Dev found under the root: Dev is moved; Team and its account, below it, are in place."""
+def _live(dev_parent: str) -> LiveOrg:
+    """The planned tree live, with Dev under ``dev_parent`` and the account One in Team."""
     live = LiveOrg(root_id="r-live", management_account_id="999")
     live.ous["ou-l-a"] = OuNode("ou-l-a", "Workloads", "r-live", "", "")
-    live.ous["ou-l-b"] = OuNode("ou-l-b", "Dev", "r-live", "", "")
+    live.ous["ou-l-b"] = OuNode("ou-l-b", "Dev", dev_parent, "", "")
     live.ous["ou-l-c"] = OuNode("ou-l-c", "Team", "ou-l-b", "", "")
     live.accounts["222"] = AccountNode("222", "One", "ONE@example.com", "ou-l-c", "")
+    return live
+
+
+def test_moved_ou_keeps_its_subtree():
+    """Dev found under the root: Dev is moved; Team and its account, below it, are in place."""
+    live = _live(dev_parent="r-live")
     live.accounts["999"] = AccountNode("999", "mgmt", "mgmt@example.com", "r-live", "")
     drift = compare(_planned(), live)
     assert [(d.kind, d.subject, d.detail) for d in drift] == [
@@ -64,3 +70,15 @@ def test_same_name_elsewhere_is_not_taken_when_in_place_exists():
     live.accounts["222"] = AccountNode("222", "One", "one@example.com", "ou-l-c", "")
     drift = compare(_planned(), live)
     assert [(d.kind, d.subject) for d in drift] == [("extra-ou", "Team")]
+
+
+def test_accounts_vended_by_other_stacks_are_not_extra():
+    """A project account the environment stacks create is the organization's, not drift of the org stack."""
+    from mlgov.drift.compare import compare_report
+
+    live = _live(dev_parent="ou-l-a")
+    live.accounts["333"] = AccountNode("333", "churn-dev", "aws+churn-dev@example.com", "ou-l-b", "")
+    unknown = compare_report(_planned(), live)
+    assert [(item.kind, item.subject) for item in unknown.drift] == [("extra-account", "churn-dev <aws+churn-dev@example.com>")]
+    vended = compare_report(_planned(), live, vended_emails=["AWS+churn-dev@example.com"])
+    assert vended.drift == [] and any("vended by another stack" in note for note in vended.notes)

@@ -68,7 +68,7 @@ def test_prod_has_the_pipeline_for_the_exporting_project_only(plans):
     types = {r.type for r in inside}
     for token in (TypeToken.LAMBDA_FUNCTION, TypeToken.EVENT_RULE, TypeToken.EVENT_TARGET, TypeToken.LOG_SUBSCRIPTION_FILTER,
                   TypeToken.S3_BUCKET, TypeToken.S3_BUCKET_POLICY, TypeToken.KMS_KEY, TypeToken.IAM_ROLE_POLICY,
-                  TypeToken.VPC_ENDPOINT, TypeToken.S3_BUCKET_LIFECYCLE):
+                  TypeToken.EC2_VPC_ENDPOINT, TypeToken.S3_BUCKET_LIFECYCLE):
         assert token in types, token
     assert [r.name for r in plans["prod"].resources if r.type == TypeToken.MACIE_ACCOUNT] == ["churn-model-prod-baseline-macie"]
     assert not any("demand-forecast" in r.name for r in inside)
@@ -106,7 +106,7 @@ def test_the_function_runs_the_packaged_code_in_the_vpc_without_internet(plans):
     assert config.source_prefixes == ("customers/", "support-tickets/") and config.project == "churn-model"
     subnets = {r.id for r in prod.resources if r.type == "aws:ec2/subnet:Subnet" and "churn-model-prod" in r.name}
     assert set(function.inputs["vpcConfig"]["subnetIds"]) == subnets
-    group = _one(inside, TypeToken.SECURITY_GROUP)
+    group = _one(inside, TypeToken.EC2_SECURITY_GROUP)
     assert "ingress" not in group.inputs or not group.inputs["ingress"]
     assert all(rule["fromPort"] == rule["toPort"] == 443 for rule in group.inputs["egress"])
     assert [r.get("cidrBlocks") or r.get("prefixListIds") for r in group.inputs["egress"]][0] == ["10.20.0.0/16"]

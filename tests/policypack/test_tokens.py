@@ -24,3 +24,13 @@ def test_vendored_iam_validation_is_identical():
     root = Path(__file__).resolve().parents[2]
     vendored = root / "policypacks" / "ml-guardrails" / "ml_guardrails" / "iam_validation.py"
     assert vendored.read_bytes() == (root / "mlgov" / "guardrails" / "iam_validation.py").read_bytes()
+
+
+def test_every_type_token_is_named_once():
+    """Two names for one token (an enum alias) let code and tests drift onto different spellings."""
+    from mlgov.constants import InvokeToken
+
+    for enum in (TypeToken, InvokeToken):
+        assert len(enum.__members__) == len({member.value for member in enum}), sorted(
+            name for name, member in enum.__members__.items() if member.name != name
+        )

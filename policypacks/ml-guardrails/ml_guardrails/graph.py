@@ -36,6 +36,11 @@ class Res:
         return self.props.get("id")
 
     def get(self, *path: Any) -> Any:
+        if not self.props:
+            # No property at all: at preview, the engine has not asked the provider yet because the
+            # resource's provider is itself unknown (e.g. it assumes a role in an account this update
+            # creates). Every value is unknown then, not absent.
+            return UNKNOWN
         return dig(self.props, *path)
 
     @property
