@@ -35,6 +35,11 @@ def available_stacks(stacks_dir: Path) -> list[str]:
     return known + sorted(present - set(known))
 
 
+def project_stacks(project_dir: Path) -> list[str]:
+    """The stacks of the Pulumi project in ``project_dir`` (one per stack file in its stackConfigDir), in planning order."""
+    return available_stacks(ProjectFile.read(project_dir).stacks_dir)
+
+
 def plan_stacks(
     stacks: Sequence[str] | None = None,
     *,
@@ -177,4 +182,4 @@ def _check(policy_pack: Path, project: str, plan: StackPlan, config: dict[str, A
         raise PlanError(f"policy config: {error}") from None
 
 
-__all__ = ["Plan", "PlanError", "PlannedResource", "StackPlan", "Violation", "available_stacks", "plan_stacks", "PROJECT_DIR"]
+__all__ = ["Plan", "PlanError", "PlannedResource", "StackPlan", "Violation", "available_stacks", "plan_stacks", "project_stacks", "PROJECT_DIR"]
