@@ -110,7 +110,7 @@ class Platform:
         plans = Path(plan_dir) if plan_dir is not None else None
         use_real = real and self.engine is not self.offline
         if not offline:
-            if not use_real:
+            if not self.engine.can_apply:
                 raise EngineUnavailableError("a preview against the stack state needs the real engine")
             return self.engine.preview(self.project_dir, stacks, plan_dir=plans, on_progress=on_progress)
         offline_result = self.offline.preview(self.project_dir, stacks, base_dir=base, on_progress=None if use_real else on_progress,

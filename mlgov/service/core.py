@@ -49,7 +49,9 @@ class ServiceConfig:
 class Service:
     """Everything a request handler or a worker needs; one per process."""
 
-    def __init__(self, config: ServiceConfig, engine: Engine | None = None):
+    def __init__(self, config: ServiceConfig, engine: Engine | None = None, previewer: Engine | None = None):
+        """``engine`` and ``previewer`` replace the engines (tests about the service's own behaviour pass fakes):
+        ``previewer`` makes the comparison with the catalogue that the offline engine makes otherwise."""
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = make_engine(config.url)
@@ -57,8 +59,8 @@ class Service:
         self.sessions = session_factory(self.db)
         self.workspace = Workspace(config.data_dir / "workspace")
         self.workspace.initialize(config.project_source)
-        self.offline = OfflineEngine()
-        self.engine, self.engine_note = (engine, "given") if engine is not None else self._select_engine()
+        self.offline: Engine = previewer or OfflineEngine()
+        self.engine, self.engine_note = (engine, f"{engine.name} engine") if engine is not None else self._select_engine()
         self.instance = instance_id()
         self._infos: tuple[str, list[StackInfo]] | None = None
         self._infos_lock = threading.Lock()
@@ -73,13 +75,17 @@ class Service:
             Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
         try:
             engine = select_engine(self.config.engine, project_dir=self.workspace.root, pulumi_root=self.config.pulumi_root,
-                                   backend_url=backend, planner=self.offline.planner)
+                                   backend_url=backend)
         except EngineUnavailableError as error:
             if self.config.engine != "auto":
                 raise
-            return self.offline, f"offline engine (previews only): {error.message}"
+            return self.offline, f"offline engine (previews only: {error.message})"
         if isinstance(engine, OfflineEngine):
-            return self.offline, "offline engine (previews only): no Pulumi CLI found; applying needs one"
+            # One offline engine for previews and "apply" (which it refuses), so a preview is planned once.
+            chosen = self.offline if isinstance(self.offline, OfflineEngine) else engine
+            found = "; none was found" if self.config.engine == "auto" else ""
+            reason = f"offline engine (previews only: applying needs the Pulumi CLI{found})"
+            return chosen, reason
         return engine, f"Pulumi CLI at {engine.settings.root}, state in {backend}"
 
     # -- helpers shared by the API and the jobs --------------------------------------------------
@@ -145,6 +151,11 @@ class Service:
         if self.pool is not None:
             self.pool.stop()
             self.pool = None
-        self.offline.planner.stop_all()
+        self.stop_plans()
         self.db.dispose()
+
+    def stop_plans(self) -> None:
+        planner = getattr(self.offline, "planner", None)
+        if planner is not None:
+            planner.stop_all()
 

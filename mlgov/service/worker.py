@@ -45,7 +45,7 @@ class WorkerPool:
 
     def stop(self, timeout_s: float = 10.0) -> None:
         self.stopping.set()
-        self.service.offline.planner.stop_all()
+        self.service.stop_plans()
         deadline = time.monotonic() + timeout_s
         for thread in self.threads:
             thread.join(max(0.0, deadline - time.monotonic()))
