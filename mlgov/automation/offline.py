@@ -33,6 +33,7 @@ from mlgov.diff import DiffReport, StackDiff, diff_plans
 from mlgov.engine import project_stacks
 
 PACK = Path("policypacks") / "ml-guardrails"
+MLGOV_ROOT = Path(__file__).resolve().parents[2]
 PLAN_TIMEOUT_S = 1800
 # What a project folder's content is: everything the program, its config and the pack read.
 _SKIPPED_PARTS = {".git", "venv", "__pycache__", "node_modules", ".pytest_cache", ".hypothesis"}
@@ -104,7 +105,8 @@ class OfflinePlanner:
                        "--project-dir", str(project_dir)]
             pack = project_dir / PACK
             command += ["--policy-pack", str(pack)] if (pack / "PulumiPolicy.yaml").exists() else ["--no-policy"]
-            env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
+            # The project's own code first (a workspace carries its own mlgov); this mlgov runs the plan otherwise.
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(project_dir), str(MLGOV_ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
             process = subprocess.Popen(command, cwd=project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                        text=True, start_new_session=True)
             self._running.add(process)
@@ -212,7 +214,8 @@ class OfflineEngine:
             _report(on_progress, Progress(diff.name, "preview", 1, 1))
         return PreviewResult(previews, round(elapsed, 3))
 
-    def up(self, project_dir: Path, stack: str, *, plan_file: str | None = None, on_progress: ProgressCallback | None = None) -> UpResult:
+    def up(self, project_dir: Path, stack: str, *, plan_file: str | None = None, on_progress: ProgressCallback | None = None,
+           expected: int = 0) -> UpResult:
         raise EngineUnavailableError(NO_APPLY, stack=stack)
 
     def refresh(self, project_dir: Path, stack: str, *, on_progress: ProgressCallback | None = None) -> None:

@@ -229,12 +229,13 @@ class EventRecorder:
 
     def _record(self, metadata: Any, op: str) -> None:
         known = self._changes.get(metadata.urn)
+        properties = set(metadata.diffs or metadata.keys or []) | set(known.properties if known else [])
         if known is not None and known.op == "replace":
-            return
+            op = "replace"  # a replacement shows as several steps; it stays one replace
         state = metadata.new or metadata.old
         name = metadata.urn.rsplit("::", 1)[-1]
         self._changes[metadata.urn] = ResourceChange(
-            op, metadata.urn, metadata.type, name, sorted(metadata.diffs or metadata.keys or []),
+            op, metadata.urn, metadata.type, name, sorted(properties),
             bool(getattr(state, "protect", False)), bool(getattr(state, "retain_on_delete", False)),
         )
 
