@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test install oracle bench clean
+.PHONY: plan test install oracle bench bench-service serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt policypacks/ml-guardrails/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,16 @@ test: $(STAMP) oracle
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf $(VENV) tests/oracle/node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) tests/oracle/node_modules .pytest_cache .hypothesis .mlgov-service
 
 ## Where the offline engine's time goes (ratios from one run).
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) benchmarks/plan_speed.py
+
+## The vending service under load (loopback only): requests/s accepted, request -> planned p50/p95.
+bench-service: $(STAMP)
+	PYTHONPATH=. $(PY) benchmarks/service_load.py
+
+## The vending service on 127.0.0.1:8080, SQLite in ./.mlgov-service.
+serve: $(STAMP)
+	$(PY) -m mlgov serve
