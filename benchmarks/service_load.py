@@ -45,6 +45,7 @@ def project(name: str, stages: list[str]) -> dict:
 def project_with(count: int, scratch: Path) -> Path:
     """A copy of the project whose catalogue has ``count`` projects (the samples, then generated ones)."""
     source = scratch / f"project-{count}"
+    source.mkdir(parents=True)
     for part in PROJECT_PARTS:
         path = PROJECT_DIR / part
         if path.is_dir():

@@ -9,6 +9,7 @@ the old one plus (or minus) exactly that project, or the edit is refused.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import yaml
@@ -24,9 +25,10 @@ def _plain(text: str) -> dict[str, Any]:
         document = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         raise CatalogueEditError(f"the catalogue is not valid YAML: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("projects", []), list):
+    if isinstance(document, dict) and document.get("projects") is None:
+        document["projects"] = []  # "projects:" with nothing under it
+    if not isinstance(document, dict) or not isinstance(document["projects"], list):
         raise CatalogueEditError("the catalogue is not a mapping with a 'projects' list")
-    document.setdefault("projects", [])
     return document
 
 
@@ -38,9 +40,15 @@ def find(text: str, name: str) -> dict[str, Any] | None:
     return next((project for project in projects(text) if project.get("name") == name), None)
 
 
-def _block(project: dict[str, Any]) -> str:
+def _item_indent(text: str) -> int:
+    """How far the catalogue indents its list items ("  - name:" or "- name:"); new entries follow the same style."""
+    match = re.search(r"^projects:[^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", text, flags=re.MULTILINE)
+    return len(match.group(1)) if match else 2
+
+
+def _block(project: dict[str, Any], indent: int = 2) -> str:
     writer = YAML()
-    writer.indent(mapping=2, sequence=4, offset=2)
+    writer.indent(mapping=2, sequence=indent + 2, offset=indent)
     writer.width = 4096
     out = io.StringIO()
     writer.dump([project], out)
@@ -50,11 +58,17 @@ def _block(project: dict[str, Any]) -> str:
 def add(text: str, project: dict[str, Any]) -> str:
     """``text`` with ``project`` appended to the projects list."""
     before = _plain(text)
-    if not before["projects"] and "projects:" not in text:
-        candidate = text.rstrip("\n") + ("\n" if text.strip() else "") + "projects:\n" + _block(project)
+    if not before["projects"]:
+        # "projects: []" (or no key at all) becomes a block list holding the new entry.
+        body = re.sub(r"^projects:[ \t]*(\[[ \t]*\])?[ \t]*$\n?", "", text, flags=re.MULTILINE).rstrip("\n")
+        candidate = (body + "\n" if body else "") + "projects:\n" + _block(project)
     else:
-        candidate = text.rstrip("\n") + "\n\n" + _block(project)
-    if _plain(candidate) != {**before, "projects": before["projects"] + [project]}:
+        candidate = text.rstrip("\n") + "\n\n" + _block(project, _item_indent(text))
+    try:
+        fits = _plain(candidate) == {**before, "projects": before["projects"] + [project]}
+    except CatalogueEditError:
+        fits = False
+    if not fits:
         raise CatalogueEditError("appending the project did not give the expected catalogue (is 'projects' the last key?)")
     return candidate
 
