@@ -44,6 +44,14 @@ def _ups(log: Path) -> dict[str, list[tuple[float, float]]]:
     return spans
 
 
+def _approve_two(client, keys, first: tuple[str, list[str]], second: tuple[str, list[str]]) -> tuple[str, str]:
+    """Plan two requests, then approve both at once."""
+    ids = (_ask_and_plan(client, keys, *first), _ask_and_plan(client, keys, *second))
+    for request_id in ids:
+        assert client.post(f"/v1/project-requests/{request_id}/approve", headers=auth(keys["bob"])).status_code == 200
+    return ids
+
+
 def _overlap(first: tuple[float, float], second: tuple[float, float]) -> bool:
     return first[0] < second[1] and second[0] < first[1]
 
@@ -52,9 +60,7 @@ def test_two_approvals_on_one_stack_run_one_after_the_other(fake_service, fake_l
     service = fake_service(up_delay_s=1.0)
     keys = tokens(service)
     with open_client(service) as client:
-        first, second = _ask_and_plan(client, keys, "one-dev", ["dev"]), _ask_and_plan(client, keys, "two-dev", ["dev"])
-        for request_id in (first, second):
-            assert client.post(f"/v1/project-requests/{request_id}/approve", headers=auth(keys["bob"])).status_code == 200
+        first, second = _approve_two(client, keys, ("one-dev", ["dev"]), ("two-dev", ["dev"]))
         results = {rid: wait_for(client, keys["alice"], rid)["status"] for rid in (first, second)}
         with service.sessions() as session:
             jobs = session.scalars(select(Job).where(Job.kind == "apply").order_by(Job.id)).all()
@@ -75,9 +81,7 @@ def test_requests_for_different_stacks_run_side_by_side(fake_service, fake_log):
     service = fake_service(up_delay_s=1.5)
     keys = tokens(service)
     with open_client(service) as client:
-        sandbox, dev = _ask_and_plan(client, keys, "side-sandbox", ["sandbox"]), _ask_and_plan(client, keys, "side-dev", ["dev"])
-        for request_id in (sandbox, dev):
-            client.post(f"/v1/project-requests/{request_id}/approve", headers=auth(keys["bob"]))
+        sandbox, dev = _approve_two(client, keys, ("side-sandbox", ["sandbox"]), ("side-dev", ["dev"]))
         assert {wait_for(client, keys["alice"], rid)["status"] for rid in (sandbox, dev)} == {"applied"}
     spans = _ups(fake_log)
     assert _overlap(spans["sandbox"][0], spans["dev"][0]), spans
