@@ -1,1 +1,1 @@
-"""ComponentResources of mlgov, one concept per module (ARCHITECTURE.md, house style 1)."""
+"""ComponentResources of mlgov, one concept per module ."""

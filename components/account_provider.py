@@ -1,7 +1,7 @@
 """An explicit AWS provider for one member account: assume-role, pinned with ``allowed_account_ids``.
 
-Every resource inside a member account is created through such a provider
-(house style 8): the assume-role reaches the account through the
+Every resource inside a member account is created through such a provider:
+the assume-role reaches the account through the
 organization access role, and ``allowed_account_ids`` makes the provider
 refuse to act if the credentials ever resolve to another account (the
 management account above all).

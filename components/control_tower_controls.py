@@ -1,6 +1,7 @@
 """Control Tower detective controls on the workload OUs, plus the encryption rule.
 
-AWS has no AWS-GR control that detects unencrypted buckets (FACTS.md), so the
+AWS has no AWS-GR control that detects unencrypted buckets (S3 encrypts every
+new bucket with SSE-S3 since January 2023), so the
 encryption requirement is the AWS Config managed rule
 S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED deployed organization-wide.
 """

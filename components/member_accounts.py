@@ -4,7 +4,7 @@ Used for the core accounts (org stack) and for every ML project's accounts
 (environment stacks). CreateAccount allows at most 5 requests in progress and
 the provider does not retry ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED, so the n-th
 account of a stack waits for the (n-5)-th: never more than 5 creations run at
-once (FACTS.md). One CreationWaves object is shared by every component of a
+once. One CreationWaves object is shared by every component of a
 stack that creates accounts, so the limit holds across projects too.
 """
 
@@ -50,7 +50,7 @@ class AccountSpec:
 def protected_account(
     spec: AccountSpec, role_name: pulumi.Input[str], waves: CreationWaves, parent: pulumi.Resource
 ) -> aws.organizations.Account:
-    """One member account with the rules every account follows (house style 8)."""
+    """One member account with the rules every account follows: protected, retained on delete, never closed by a destroy."""
     account = aws.organizations.Account(
         child_name("account", spec.key),
         name=spec.name,

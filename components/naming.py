@@ -8,12 +8,7 @@ from positions in a list.
 
 from __future__ import annotations
 
-import re
-
-
-def kebab(text: str) -> str:
-    """'Workloads_PreProd' -> 'workloads-preprod'; 'log-archive' stays."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+from mlgov.naming import kebab
 
 
 def child_name(component: str, *parts: str) -> str:

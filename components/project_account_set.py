@@ -10,7 +10,9 @@ in the management account.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -20,15 +22,22 @@ from components.baseline.project_baseline import ProjectBaseline, ProjectBaselin
 from components.baseline.studio import DataLakeRead
 from components.delivery.pipeline_roles import PipelineRoles, PipelineRolesArgs
 from components.member_accounts import AccountSpec, CreationWaves, protected_account
-from mlgov.config.environment import Project
-from mlgov.config.fields import email_from_template
 from mlgov.environments import EnvironmentRules
+from mlgov.naming import email_from_template
 
 
 @dataclass(frozen=True)
 class ProjectAccountSetArgs:
-    project: Project
-    """The project as configured in the catalogue."""
+    project: str
+    """Project key: names the accounts (``<project>-<stage>``), roles and the Studio domain."""
+    tags: Mapping[str, str]
+    """Cost-allocation and ownership tags on the accounts and every taggable resource."""
+    members: tuple[tuple[str, str], ...]
+    """(user, role) of the people who get a Studio user profile."""
+    monthly_budget_usd: float
+    """Budget of each account of the project in this stage."""
+    vpc_cidr: str
+    """CIDR block of the project VPC."""
     rules: EnvironmentRules
     """This environment's row of the rules table."""
     workload_ou_id: pulumi.Input[str]
@@ -45,32 +54,26 @@ class ProjectAccountSetArgs:
     """Shared by every project of the stack: at most 5 accounts in creation at once."""
     data_lake: DataLakeRead | None = None
     """Curated data-lake zone, for environments whose rules grant data-lake access."""
-
-
-def project_tags(project: Project, environment: str) -> dict[str, str]:
-    """Cost-allocation and ownership tags on every account and taggable resource of the project."""
-    return {
-        "mlgov:project": project.name,
-        "mlgov:cost-center": project.cost_center,
-        "mlgov:team": project.team,
-        "mlgov:environment": environment,
-        "mlgov:data-classification": project.data_classification,
-        "mlgov:managed-by": "pulumi",
-    }
+    pipeline_trust: Literal["codepipeline", "github"] = "codepipeline"
+    """Who assumes the pipeline role in the automation account (preprod, prod)."""
+    pipeline_repository: str | None = None
+    """GitHub 'owner/name' whose workflows deploy (trust 'github')."""
+    pipeline_branch: str = "main"
+    """Branch whose workflows may assume the pipeline role (trust 'github')."""
 
 
 class ProjectAccountSet(pulumi.ComponentResource):
     def __init__(self, name: str, args: ProjectAccountSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_account_set:ProjectAccountSet", name, None, opts)
         project, environment = args.project, args.rules.environment.value
-        tags = project_tags(project, environment)
+        tags = dict(args.tags)
 
         automation_tags = {**tags, "mlgov:account-purpose": "automation"}
         workload_suffix, automation_suffix = environment, f"{environment}-automation"
 
         def member(suffix: str, parent_id: pulumi.Input[str], account_tags: dict[str, str]) -> aws.organizations.Account:
             """The account ``<project>-<suffix>`` (also its key and the ``{account}`` of its email)."""
-            account = f"{project.name}-{suffix}"
+            account = f"{project}-{suffix}"
             email = pulumi.Output.from_input(args.email_template).apply(lambda template: email_from_template(template, account))
             return protected_account(
                 AccountSpec(key=account, name=account, email=email, parent_id=parent_id, tags=account_tags), args.role_name, args.waves, self
@@ -79,7 +82,7 @@ class ProjectAccountSet(pulumi.ComponentResource):
         def pinned_provider(resource_name: str, account: aws.organizations.Account, suffix: str, provider_tags: dict[str, str]) -> aws.Provider:
             # The session name tells CloudTrail readers which project account the platform acted in.
             return account_provider(
-                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=f"mlgov-{project.name}-{suffix}"
+                resource_name, account.id, args.role_name, args.region, tags=provider_tags, parent=self, session_name=f"mlgov-{project}-{suffix}"
             )
 
         self.workload = member(workload_suffix, args.workload_ou_id, tags)
@@ -90,16 +93,16 @@ class ProjectAccountSet(pulumi.ComponentResource):
         self.baseline = ProjectBaseline(
             f"{name}-baseline",
             ProjectBaselineArgs(
-                project=project.name,
+                project=project,
                 environment=args.rules.environment,
                 account_id=self.workload.id,
                 region=args.region,
                 rules=args.rules,
-                members=tuple((member.user, member.role) for member in project.members),
-                monthly_budget_usd=project.monthly_budget_usd,
+                members=args.members,
+                monthly_budget_usd=args.monthly_budget_usd,
                 budget_alert_emails=args.budget_alert_emails,
                 tags=tags,
-                vpc_cidr=project.vpc_cidr,
+                vpc_cidr=args.vpc_cidr,
                 availability_zones=args.availability_zones,
                 data_lake=args.data_lake,
             ),
@@ -114,16 +117,16 @@ class ProjectAccountSet(pulumi.ComponentResource):
             self.delivery = PipelineRoles(
                 f"{name}-delivery",
                 PipelineRolesArgs(
-                    project=project.name,
+                    project=project,
                     environment=environment,
                     region=args.region,
                     automation_account_id=self.automation.id,
                     workload_account_id=self.workload.id,
                     automation_provider=self.automation_provider,
                     workload_provider=self.provider,
-                    trust=project.pipeline.trust,
-                    repository=project.pipeline.repository,
-                    branch=project.pipeline.branch,
+                    trust=args.pipeline_trust,
+                    repository=args.pipeline_repository,
+                    branch=args.pipeline_branch,
                     tags=tags,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),

@@ -86,7 +86,7 @@ class InvokeToken(StrEnum):
 
 
 class OuName(StrEnum):
-    """The OU tree the product builds, named exactly as the brief and the seed post do."""
+    """The OU tree the product builds: the multi-account layout AWS recommends for ML workloads."""
 
     SECURITY = "Security"
     INFRASTRUCTURE = "Infrastructure"
@@ -118,7 +118,7 @@ STANDARD_OU_TREE: tuple[tuple[str, str], ...] = (
 
 
 class ControlIdentifier(StrEnum):
-    """Control Tower detective controls (FACTS.md); the region is filled in per deployment."""
+    """Control Tower detective controls (AWS Control Tower controls reference); the region is filled in per deployment."""
 
     S3_PUBLIC_READ_PROHIBITED = "AWS-GR_S3_BUCKET_PUBLIC_READ_PROHIBITED"
     S3_PUBLIC_WRITE_PROHIBITED = "AWS-GR_S3_BUCKET_PUBLIC_WRITE_PROHIBITED"
@@ -129,15 +129,14 @@ class ControlIdentifier(StrEnum):
 
 
 # There is no AWS-GR control for unencrypted buckets; the AWS Config managed rule
-# is deployed organization-wide instead (FACTS.md).
+# is deployed organization-wide instead.
 S3_ENCRYPTION_CONFIG_RULE = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"
 
 
 class Limit:
-    """AWS Organizations limits (FACTS.md). The policy pack holds them as policy config."""
+    """AWS Organizations limits ("Quotas for AWS Organizations"). The policy pack holds them as policy config."""
 
     SCP_MAX_CHARS = 10_240
-    SCPS_PER_TARGET = 10
     OU_MAX_DEPTH = 5
     ACCOUNT_NAME_MAX = 50
     OU_NAME_MAX = 128

@@ -1,4 +1,4 @@
-"""What differs between environments, in one table (issue 4: no scattered ``if env == ...``).
+"""What differs between environments, in one table (no scattered ``if env == ...``).
 
 The SCPs enforce these rules organization-wide; the baseline follows the same
 table so it never builds what the guardrails would deny (an endpoint in dev,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from components.naming import kebab
+from mlgov.naming import kebab
 
 TTL_RANGE = (5, 300)
 """ExpiresInSeconds: how long the URL itself can be used (AWS accepts 5-300)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mlgov.constants import TypeToken
 from mlgov.policy_runner import PolicyConfigError, Violation, run_policy_pack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ def test_bad_resources_name_policies_and_levels():
     stack.resources += [
         res(POLICY, "huge", {"name": "huge", "content": scp_doc() + " " * 10_300}),
         res(ACCOUNT, "closing", {"name": "closing", "email": "closing@example.com", "closeOnDeletion": True}, protect=True),
-        res("aws:sagemaker/endpoint:Endpoint", "ep", {"endpointConfigName": "c",
+        res(TypeToken.SAGEMAKER_ENDPOINT, "ep", {"endpointConfigName": "c",
                                                        "tags": {"mlgov:project": "p", "mlgov:cost-center": "c"}}),
     ]
     violations = _run(stack, environment="dev")

@@ -1,4 +1,4 @@
-"""The baseline inside every ML project account (issue 4, part 4).
+"""The baseline inside every ML project account.
 
 One concept per module: ``kms`` (the project key), ``secure_bucket`` (a bucket with
 all its pulumi-aws 7 companions), ``network`` (private VPC with endpoints),

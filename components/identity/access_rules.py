@@ -5,7 +5,7 @@ tests. The org stack defines the permission sets; it cannot assign them,
 because the project accounts live in the environment stacks, which already
 read the org stack (assigning from the org stack would be a cycle).
 
-Rules (issue 5): data scientists work in sandbox and dev only; ML engineers
+Rules: data scientists work in sandbox and dev only; ML engineers
 build in sandbox and dev and may look, never touch, in preprod and prod; in
 preprod and prod nobody but the pipeline writes (the pipeline's deploy role is
 in components/delivery, not a person's permission set).

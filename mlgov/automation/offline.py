@@ -30,7 +30,7 @@ from typing import Any
 from mlgov.automation.errors import EngineFailure, EngineUnavailableError, InvalidConfigError
 from mlgov.automation.results import PolicyViolation, PreviewResult, ProgressCallback, Progress, ResourceChange, StackPreview, UpResult
 from mlgov.diff import DiffReport, StackDiff, diff_plans
-from mlgov.engine import project_stacks
+from mlgov.engine import ProjectFile, available_stacks
 
 PACK = Path("policypacks") / "ml-guardrails"
 MLGOV_ROOT = Path(__file__).resolve().parents[2]
@@ -136,6 +136,11 @@ def _stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGTERM)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def project_stacks(project_dir: Path) -> list[str]:
+    """The stacks of the Pulumi project in ``project_dir`` (one per stack file in its stackConfigDir), in planning order."""
+    return available_stacks(ProjectFile.read(project_dir).stacks_dir)
 
 
 def with_org(project_dir: Path, stacks: Sequence[str]) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mlgov.automation.errors import EngineUnavailableError
-from mlgov.automation.offline import OfflineEngine, OfflinePlanner
+from mlgov.automation.offline import OfflineEngine, OfflinePlanner, project_stacks
 from mlgov.automation.pulumi_engine import PulumiEngine, PulumiSettings, find_pulumi_root
 from mlgov.automation.results import PreviewResult, ProgressCallback, UpResult
 
@@ -89,8 +89,6 @@ class Platform:
         return self.engine.can_apply
 
     def stacks(self) -> list[str]:
-        from mlgov.engine import project_stacks
-
         return project_stacks(self.project_dir)
 
     def ensure_stacks(self, stacks: Sequence[str]) -> None:

@@ -40,17 +40,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def email_problem(value: str) -> str | None:
-    """Why AWS would refuse this account email (FACTS.md), or None."""
+    """Why AWS would refuse this account email (CreateAccount: 6-64 characters, one '@', a dotted domain), or None."""
     if not Limit.EMAIL_MIN <= len(value) <= Limit.EMAIL_MAX:
         return f"is {len(value)} characters long; AWS accepts {Limit.EMAIL_MIN}-{Limit.EMAIL_MAX}"
     if not _EMAIL.match(value):
         return "is not a valid email address (one '@', no spaces, a domain with a dot)"
     return None
-
-
-def email_from_template(template: str, account: str) -> str:
-    """The account email the organization's template gives an account key ('{account}' replaced)."""
-    return template.replace("{account}", account)
 
 
 def _check_email(value: str) -> str:

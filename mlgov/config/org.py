@@ -20,10 +20,10 @@ from mlgov.config.fields import (
     Region,
     RoleName,
     TagKey,
-    email_from_template,
     invalid,
 )
 from mlgov.environments import RULES
+from mlgov.naming import email_from_template
 from mlgov.guardrails.settings import GuardrailSettings
 from mlgov.constants import (
     ENVIRONMENT_OU,

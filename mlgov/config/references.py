@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mlgov.config.errors import ConfigIssue
-from mlgov.config.fields import email_from_template, email_problem
+from mlgov.config.fields import email_problem
+from mlgov.naming import email_from_template
 from mlgov.constants import (
     ROOT,
     STANDARD_OU_TREE,

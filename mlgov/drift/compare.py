@@ -212,18 +212,49 @@ def compare_report(
 ) -> DriftReport:
     """Drift and notes. ``enabled_policy_types``/``feature_set``: the planned Organization's
     settings, checked when given (the OrgView does not carry them)."""
-    drift: list[Drift] = []
-    notes: list[str] = []
+    found = _Findings()
+    _compare_org_settings(found, live, enabled_policy_types, feature_set)
+    ou_map = _compare_ous(found, planned, live)
+    account_map = _compare_accounts(found, planned, live, ou_map)
+    planned_policies, live_policies = _compare_policies(found, planned, live)
+    _compare_attachments(found, planned, live, {**ou_map, **account_map}, planned_policies, live_policies)
+    _note_missing_full_access(found, live)
+    extra_types = sorted(set(live.enabled_policy_types) - set(enabled_policy_types or live.enabled_policy_types))
+    if extra_types:
+        found.notes.append(f"policy types enabled live but not in the plan: {', '.join(extra_types)}")
 
-    # Organization settings.
+    found.drift.sort(key=lambda item: (DRIFT_KINDS.index(item.kind), item.subject, item.detail))
+    compared = {
+        "ous": len(planned.ous),
+        "accounts": len(planned.accounts),
+        "policies": len(planned.policies),
+        "attachments": len(planned.attachments),
+    }
+    return DriftReport(drift=found.drift, notes=sorted(set(found.notes)), compared=compared)
+
+
+@dataclass
+class _Findings:
+    """What the comparison steps report, in the order they find it."""
+
+    drift: list[Drift] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, subject: str, detail: str) -> None:
+        self.drift.append(Drift(kind, subject, detail))
+
+
+def _compare_org_settings(found: _Findings, live: LiveOrg, enabled_policy_types: Iterable[str] | None, feature_set: str | None) -> None:
     if feature_set and live.feature_set and feature_set != live.feature_set:
-        drift.append(Drift("org-setting", "feature set", f"planned {feature_set}, live {live.feature_set}"))
+        found.add("org-setting", "feature set", f"planned {feature_set}, live {live.feature_set}")
     for policy_type in sorted(set(enabled_policy_types or ())):
         if policy_type not in live.enabled_policy_types:
             effect = ": no SCP takes effect" if policy_type == SERVICE_CONTROL_POLICY else ""
-            drift.append(Drift("org-setting", f"policy type {policy_type}", f"planned enabled on the root, not enabled live{effect}"))
+            found.add("org-setting", f"policy type {policy_type}", f"planned enabled on the root, not enabled live{effect}")
 
-    # OUs.
+
+def _compare_ous(found: _Findings, planned: OrgView, live: LiveOrg) -> dict[str, str]:
+    """Missing, moved and extra OUs; returns planned OU id -> live OU id."""
     ou_map, moved = _match_ous(planned, live)
     for ou_id, ou in planned.ous.items():
         path = _planned_path(planned, ou_id)
@@ -231,66 +262,76 @@ def compare_report(
             parent_note = " (its parent is missing too)" if ou.parent_id not in ou_map else ""
             scps = sorted(p.name for p in planned.policies_on(ou_id))
             scp_note = f"; planned SCPs there: {', '.join(scps)}" if scps else ""
-            drift.append(Drift("missing-ou", path, f"planned under {_planned_path(planned, ou.parent_id)}, not in the live organization{parent_note}{scp_note}"))
+            found.add("missing-ou", path, f"planned under {_planned_path(planned, ou.parent_id)}, not in the live organization{parent_note}{scp_note}")
         elif ou_id in moved or live.ous[ou_map[ou_id]].parent_id != ou_map.get(ou.parent_id):
             live_parent = live.ous[ou_map[ou_id]].parent_id
-            drift.append(Drift("moved-ou", path, f"planned under {_planned_path(planned, ou.parent_id)}, live under {_live_path(live, live_parent)}"))
+            found.add("moved-ou", path, f"planned under {_planned_path(planned, ou.parent_id)}, live under {_live_path(live, live_parent)}")
     matched_live_ous = set(ou_map.values())
     for live_id, ou in live.ous.items():
         if live_id not in matched_live_ous:
             held = len(live.accounts_in(live_id)) + len(live.children(live_id))
             holds = f"; holds {held} account(s)/OU(s)" if held else ""
-            drift.append(Drift("extra-ou", _live_path(live, live_id), f"under {_live_path(live, ou.parent_id)}, not in the plan{holds}"))
+            found.add("extra-ou", _live_path(live, live_id), f"under {_live_path(live, ou.parent_id)}, not in the plan{holds}")
+    return ou_map
 
-    # Accounts, by email.
+
+def _compare_accounts(found: _Findings, planned: OrgView, live: LiveOrg, ou_map: dict[str, str]) -> dict[str, str]:
+    """Accounts matched by email: missing, closed, moved, extra; returns planned id -> live id."""
     live_by_email = {account.email.lower(): account for account in live.accounts.values()}
     account_map: dict[str, str] = {}
     for account_id, account in planned.accounts.items():
         subject = f"{account.name} <{account.email}>"
-        found = live_by_email.get(account.email.lower())
-        if found is None:
-            drift.append(Drift("missing-account", subject, f"planned in {_planned_path(planned, account.parent_id)}, not in the live organization"))
+        match = live_by_email.get(account.email.lower())
+        if match is None:
+            found.add("missing-account", subject, f"planned in {_planned_path(planned, account.parent_id)}, not in the live organization")
             continue
-        account_map[account_id] = found.id
-        status = live.account_status.get(found.id, "")
+        account_map[account_id] = match.id
+        status = live.account_status.get(match.id, "")
         if status and status != "ACTIVE":
-            drift.append(Drift("missing-account", subject, f"{found.id} is {status} in the live organization (closed or being closed)"))
+            found.add("missing-account", subject, f"{match.id} is {status} in the live organization (closed or being closed)")
         expected_parent = ou_map.get(account.parent_id)
-        if found.parent_id != expected_parent:
+        if match.parent_id != expected_parent:
             missing = "" if expected_parent else " (missing)"
-            drift.append(Drift("moved-account", subject, f"planned in {_planned_path(planned, account.parent_id)}{missing}, live in {_live_path(live, found.parent_id)}"))
-        if found.name != account.name:
-            notes.append(f"account <{account.email}> is named {found.name!r} live, {account.name!r} in the plan")
+            found.add("moved-account", subject, f"planned in {_planned_path(planned, account.parent_id)}{missing}, live in {_live_path(live, match.parent_id)}")
+        if match.name != account.name:
+            found.notes.append(f"account <{account.email}> is named {match.name!r} live, {account.name!r} in the plan")
     matched_live_accounts = set(account_map.values())
     for live_id, account in live.accounts.items():
         if live_id in matched_live_accounts:
             continue
         if live_id == live.management_account_id:
-            notes.append(f"management account {live_id} <{account.email}> is not part of the plan; not compared")
+            found.notes.append(f"management account {live_id} <{account.email}> is not part of the plan; not compared")
             continue
         status = live.account_status.get(live_id, "")
         state = f" ({status})" if status and status != "ACTIVE" else ""
-        drift.append(Drift("extra-account", f"{account.name} <{account.email}>", f"{live_id}{state} in {_live_path(live, account.parent_id)}, not in the plan"))
+        found.add("extra-account", f"{account.name} <{account.email}>", f"{live_id}{state} in {_live_path(live, account.parent_id)}, not in the plan")
+    return account_map
 
-    # Policies, by name.
+
+def _compare_policies(found: _Findings, planned: OrgView, live: LiveOrg) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Policies by name: missing, extra, content; returns both sides' policies by name (AWS-managed left out)."""
     live_policies = {p.name: p for p in live.policies.values() if not live.is_aws_managed(p.id)}
     planned_policies = {p.name: p for p in planned.policies.values()}
     for name in sorted(planned_policies):
         policy = planned_policies[name]
         if name not in live_policies:
             targets = sorted(_target_label(planned, a.target_id, _planned_path) for a in planned.attachments if a.policy_id == policy.id)
-            drift.append(Drift("missing-policy", name, "planned, not in the live organization" + (f"; planned on: {', '.join(targets)}" if targets else "")))
+            found.add("missing-policy", name, "planned, not in the live organization" + (f"; planned on: {', '.join(targets)}" if targets else ""))
             continue
         difference = policy_difference(policy.content, live_policies[name].content)
         if difference:
-            drift.append(Drift("policy-content", name, difference))
+            found.add("policy-content", name, difference)
     for name in sorted(set(live_policies) - set(planned_policies)):
         policy = live_policies[name]
         targets = sorted(_target_label(live, a.target_id, _live_path) for a in live.attachments if a.policy_id == policy.id)
-        drift.append(Drift("extra-policy", name, f"{policy.id} not in the plan; " + (f"attached to: {', '.join(targets)}" if targets else "not attached")))
+        found.add("extra-policy", name, f"{policy.id} not in the plan; " + (f"attached to: {', '.join(targets)}" if targets else "not attached"))
+    return planned_policies, live_policies
 
-    # Attachments of planned policies, on targets that exist on both sides.
-    target_map = {**ou_map, **account_map}
+
+def _compare_attachments(
+    found: _Findings, planned: OrgView, live: LiveOrg, target_map: dict[str, str], planned_policies: dict[str, Any], live_policies: dict[str, Any]
+) -> None:
+    """Attachments of planned policies, on targets that exist on both sides."""
     planned_pairs: dict[tuple[str, str], str] = {}
     for attachment in planned.attachments:
         policy = planned.policies.get(attachment.policy_id)
@@ -304,31 +345,21 @@ def compare_report(
             continue  # AWS-managed, or reported as an extra policy
         live_pairs[(policy.name, attachment.target_id)] = _target_label(live, attachment.target_id, _live_path)
     for pair in sorted(planned_pairs.keys() - live_pairs.keys()):
-        drift.append(Drift("missing-attachment", f"{pair[0]} -> {planned_pairs[pair]}", "planned, not attached in the live organization"))
+        found.add("missing-attachment", f"{pair[0]} -> {planned_pairs[pair]}", "planned, not attached in the live organization")
     for pair in sorted(live_pairs.keys() - planned_pairs.keys()):
-        drift.append(Drift("extra-attachment", f"{pair[0]} -> {live_pairs[pair]}", "attached in the live organization, not in the plan"))
+        found.add("extra-attachment", f"{pair[0]} -> {live_pairs[pair]}", "attached in the live organization, not in the plan")
 
-    # FullAWSAccess: AWS attaches it everywhere; deny-list SCPs rely on it.
-    if SERVICE_CONTROL_POLICY in live.policy_types.values():
-        full_access = {p.id for p in live.policies.values() if p.id == FULL_AWS_ACCESS_ID or (p.name == FULL_AWS_ACCESS_NAME and live.is_aws_managed(p.id))}
-        with_full_access = {a.target_id for a in live.attachments if a.policy_id in full_access}
-        targets = [live.root_id, *live.ous, *(a for a in live.accounts if live.account_status.get(a, "ACTIVE") == "ACTIVE")]
-        for target in targets:
-            if target not in with_full_access:
-                notes.append(
-                    f"FullAWSAccess is not attached to {_target_label(live, target, _live_path)}: with deny-list SCPs nothing is allowed there "
-                    "unless an attached SCP allows it (AWS requires at least one SCP on every target)"
-                )
 
-    extra_types = sorted(set(live.enabled_policy_types) - set(enabled_policy_types or live.enabled_policy_types))
-    if extra_types:
-        notes.append(f"policy types enabled live but not in the plan: {', '.join(extra_types)}")
-
-    drift.sort(key=lambda item: (DRIFT_KINDS.index(item.kind), item.subject, item.detail))
-    compared = {
-        "ous": len(planned.ous),
-        "accounts": len(planned.accounts),
-        "policies": len(planned.policies),
-        "attachments": len(planned.attachments),
-    }
-    return DriftReport(drift=drift, notes=sorted(set(notes)), compared=compared)
+def _note_missing_full_access(found: _Findings, live: LiveOrg) -> None:
+    """FullAWSAccess: AWS attaches it everywhere; deny-list SCPs rely on it."""
+    if SERVICE_CONTROL_POLICY not in live.policy_types.values():
+        return
+    full_access = {p.id for p in live.policies.values() if p.id == FULL_AWS_ACCESS_ID or (p.name == FULL_AWS_ACCESS_NAME and live.is_aws_managed(p.id))}
+    with_full_access = {a.target_id for a in live.attachments if a.policy_id in full_access}
+    targets = [live.root_id, *live.ous, *(a for a in live.accounts if live.account_status.get(a, "ACTIVE") == "ACTIVE")]
+    for target in targets:
+        if target not in with_full_access:
+            found.notes.append(
+                f"FullAWSAccess is not attached to {_target_label(live, target, _live_path)}: with deny-list SCPs nothing is allowed there "
+                "unless an attached SCP allows it (AWS requires at least one SCP on every target)"
+            )

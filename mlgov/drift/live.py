@@ -37,7 +37,6 @@ class LiveOrg(OrgView):
     organization_id: str = ""
     feature_set: str = ""
     management_account_id: str = ""
-    management_account_email: str = ""
     enabled_policy_types: frozenset[str] = frozenset()
     aws_managed_policies: frozenset[str] = frozenset()  # policy ids
     policy_types: dict[str, str] = field(default_factory=dict)  # policy id -> type
@@ -90,7 +89,6 @@ def read_live_org(client: Any, policy_types: Iterable[str] = (SERVICE_CONTROL_PO
         organization_id=organization.get("Id", ""),
         feature_set=organization.get("FeatureSet", ""),
         management_account_id=organization.get("MasterAccountId", ""),
-        management_account_email=organization.get("MasterAccountEmail", ""),
         enabled_policy_types=frozenset(
             entry["Type"] for entry in root.get("PolicyTypes") or [] if entry.get("Status") == "ENABLED"
         ),

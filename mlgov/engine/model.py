@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mlgov.violation import Violation
+
 
 @dataclass
 class PlannedResource:
@@ -26,14 +28,6 @@ class PlannedResource:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    level: str
-    urn: str
-    message: str
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Pulumi's MockMonitor drops most of a registration (parent, dependencies,
 protect, provider) and computes URNs that are wrong for nested components
-(FACTS.md). This subclass keeps the full RegisterResourceRequest, computes the
+(it keeps only the last parent type and adds the root Stack's type). This subclass keeps the full RegisterResourceRequest, computes the
 engine's URN (``<parent type chain>$<type>``), stands in the default provider
 the engine would create, and answers stack references from stacks planned
 before.

@@ -89,12 +89,6 @@ class OrgView:
 
     # ---- questions -----------------------------------------------------------------------
 
-    def ou_by_name(self, name: str) -> OuNode:
-        for ou in self.ous.values():
-            if ou.name == name:
-                return ou
-        raise KeyError(name)
-
     def target_name(self, target_id: str) -> str:
         if target_id == self.root_id:
             return "Root"

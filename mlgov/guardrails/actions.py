@@ -33,8 +33,8 @@ GLOBAL_SERVICE_ACTIONS: tuple[str, ...] = (
     "waf:*", "waf-regional:*", "wafv2:*", "wellarchitected:*",
 )  # fmt: skip
 
-# Security tooling that must keep running in every member account (seed post:
-# "security tooling and logs cannot be turned off").
+# Security tooling that must keep running in every member account: security
+# tooling and logs cannot be turned off.
 SECURITY_SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
     "CloudTrail": (
         "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail",
@@ -87,8 +87,8 @@ NETWORK_ISOLATION_ACTIONS: tuple[str, ...] = (
     "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
     "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateModel",
 )  # fmt: skip
-# Resources that cost money (seed post: "notebooks, training or processing
-# instances, hosted endpoints"). A blanket sagemaker:Create* would also catch
+# Resources that cost money: notebooks, training or processing instances,
+# hosted endpoints. A blanket sagemaker:Create* would also catch
 # actions without tag support, e.g. CreatePresignedDomainUrl, and break Studio log-in.
 TAGGED_CREATE_ACTIONS: tuple[str, ...] = (
     "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",

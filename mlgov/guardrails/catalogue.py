@@ -1,8 +1,11 @@
 """The guardrail catalogue: which SCPs exist, what they deny, where they attach.
 
 build_catalogue is a pure function of GuardrailSettings (no AWS, no Pulumi), so the
-org stack, the policy pack, the offline evaluator and the review reports all see
-the same policies. Descriptions say what is denied and why, in the seed post's words.
+org stack, the offline evaluator (``mlgov scp-matrix``) and the review reports all
+see the same policies. The policy pack does not import it: a pack must stay
+self-contained to be publishable, so it names the policies it requires itself, and
+a test keeps its default names equal to the catalogue's. Descriptions are deployed
+to AWS: they say what the policy denies and why.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def _ml(settings: GuardrailSettings) -> list[ServiceControlPolicy]:
         _policy(
             "sagemaker-require-vpc",
             "Denies SageMaker training, processing and tuning jobs, notebook instances, models and domains "
-            "that are not placed in a VPC (no subnets or no security groups), as in the seed post.",
+            "that are not placed in a VPC (no subnets or no security groups), so ML workloads reach data only through the VPC.",
             [
                 # Split in two: keys in one Null block AND together, so one missing key would slip through.
                 Statement("VpcSubnets", actions=A.VPC_ACTIONS, condition={"Null": {"sagemaker:VpcSubnets": "true"}}),
@@ -187,7 +190,7 @@ def _endpoints() -> list[ServiceControlPolicy]:
         _policy(
             "deny-sagemaker-endpoints",
             "Denies creating or updating SageMaker endpoints: sandbox and dev accounts experiment but do "
-            "not host models (seed post's example SCP).",
+            "not host models.",
             [Statement("DenyEndpoints", actions=A.ENDPOINT_ACTIONS)],
             ENDPOINT_DENY_TARGETS,
         ),

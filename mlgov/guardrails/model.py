@@ -143,5 +143,5 @@ class ServiceControlPolicy:
         return {"Version": "2012-10-17", "Statement": [s.document() for s in self.statements]}
 
     def render(self) -> str:
-        """Minified JSON: AWS counts whitespace against the SCP size limit (FACTS.md)."""
+        """Minified JSON: AWS counts whitespace against the SCP size limit (10,240 characters)."""
         return json.dumps(self.document(), separators=(",", ":"), sort_keys=False)

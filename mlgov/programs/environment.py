@@ -28,6 +28,18 @@ def _curated_zone(org: pulumi.StackReference) -> DataLakeRead:
     return DataLakeRead(bucket_arn=bucket_arn(bucket), account_id=account_id)
 
 
+def project_tags(project: Project, environment: str) -> dict[str, str]:
+    """Cost-allocation and ownership tags on every account and taggable resource of the project."""
+    return {
+        "mlgov:project": project.name,
+        "mlgov:cost-center": project.cost_center,
+        "mlgov:team": project.team,
+        "mlgov:environment": environment,
+        "mlgov:data-classification": project.data_classification,
+        "mlgov:managed-by": "pulumi",
+    }
+
+
 def build_environment_stack(config: EnvironmentStackConfig) -> None:
     rules = rules_for(config.environment)
     org = pulumi.StackReference(config.org_stack)
@@ -40,7 +52,11 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
         projects[project.name] = ProjectAccountSet(
             f"{project.name}-{config.environment.value}",
             ProjectAccountSetArgs(
-                project=project,
+                project=project.name,
+                tags=project_tags(project, config.environment.value),
+                members=tuple((member.user, member.role) for member in project.members),
+                monthly_budget_usd=project.monthly_budget_usd,
+                vpc_cidr=project.vpc_cidr,
                 rules=rules,
                 workload_ou_id=_ou_id(ous, rules.workload_ou),
                 automation_ou_id=_ou_id(ous, rules.automation_ou) if rules.automation_ou else None,
@@ -51,6 +67,9 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
                 budget_alert_emails=tuple(config.budget_alert_emails),
                 waves=waves,
                 data_lake=data_lake,
+                pipeline_trust=project.pipeline.trust,
+                pipeline_repository=project.pipeline.repository,
+                pipeline_branch=project.pipeline.branch,
             ),
         )
     if config.identity_assignments:

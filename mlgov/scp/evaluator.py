@@ -2,8 +2,8 @@
 
 Why our own evaluator: no maintained Python library evaluates SCPs correctly
 (principalmapper gets ``ForAnyValue:StringNotLike`` wrong and does not import on
-Python >= 3.10; iamprover lacks ``Null``/``ForAnyValue``/``IfExists``; see
-/work/shared/FACTS.md, "Evaluating SCPs offline"). The one good evaluator,
+Python >= 3.10; iamprover lacks ``Null``/``ForAnyValue``/``IfExists``). The one
+good evaluator we found,
 ``@cloud-copilot/iam-simulate``, is Node and AGPL: the tests use it as an
 independent oracle through a subprocess, product code never does.
 

@@ -23,14 +23,14 @@ REQUIRED_TAGS = {"mlgov:project": "churn", "mlgov:cost-center": "cc-42"}
 
 # Custom resources the baseline creates that AWS cannot tag; every other one must carry the tags.
 UNTAGGABLE = {
-    "aws:kms/alias:Alias": aws.kms.Alias,
+    TypeToken.KMS_ALIAS: aws.kms.Alias,
     TypeToken.S3_BUCKET_VERSIONING.value: aws.s3.BucketVersioning,
     TypeToken.S3_BUCKET_SSE.value: aws.s3.BucketServerSideEncryptionConfiguration,
     TypeToken.S3_BUCKET_PUBLIC_ACCESS_BLOCK.value: aws.s3.BucketPublicAccessBlock,
     TypeToken.S3_BUCKET_POLICY.value: aws.s3.BucketPolicy,
     "aws:ec2/routeTableAssociation:RouteTableAssociation": aws.ec2.RouteTableAssociation,
     "aws:ec2/route:Route": aws.ec2.Route,
-    "aws:iam/rolePolicy:RolePolicy": aws.iam.RolePolicy,
+    TypeToken.IAM_ROLE_POLICY: aws.iam.RolePolicy,
 }
 FORBIDDEN_NETWORK_TYPES = (
     "aws:ec2/transitGateway", "aws:ec2transitgateway/", "aws:ec2/vpcPeeringConnection", "aws:ec2/vpnGateway",
@@ -117,7 +117,7 @@ def test_key_rotates_and_its_policy_names_only_the_project_account(planned):
     assert {"AWS": f"arn:aws:iam::{ACCOUNT}:root"} in principals
     assert all(p.get("AWS", f"arn:aws:iam::{ACCOUNT}:root") == f"arn:aws:iam::{ACCOUNT}:root" for p in principals)
     assert "*" not in [p.get("AWS") for p in principals]
-    (alias,) = plan.of_type("aws:kms/alias:Alias")
+    (alias,) = plan.of_type(TypeToken.KMS_ALIAS)
     assert alias.inputs["name"] == "alias/mlgov/churn" and alias.inputs["targetKeyId"] == key.id
 
 
@@ -132,14 +132,14 @@ def test_domain_is_vpc_only_iam_auth_and_kms_encrypted(planned):
     assert domain.inputs["vpcId"] == vpc.id
     private = {s.id for s in plan.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"].get("mlgov:tier") == "private"}
     assert set(domain.inputs["subnetIds"]) == private and len(private) == 2
-    role = next(r for r in plan.of_type("aws:iam/role:Role") if r.name.endswith("execution-role"))
+    role = next(r for r in plan.of_type(TypeToken.IAM_ROLE) if r.name.endswith("execution-role"))
     assert domain.inputs["defaultUserSettings"]["executionRole"] == role.outputs["arn"]
     assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": "sagemaker.amazonaws.com"}
 
 
 def test_execution_policy_is_least_privilege(planned):
     _, plan = planned
-    (policy,) = [r for r in plan.of_type("aws:iam/rolePolicy:RolePolicy") if r.name.endswith("execution-policy")]
+    (policy,) = [r for r in plan.of_type(TypeToken.IAM_ROLE_POLICY) if r.name.endswith("execution-policy")]
     text = policy.inputs["policy"]
     assert "Output[" not in text and "__str__" not in text
     statements = json.loads(text)["Statement"]

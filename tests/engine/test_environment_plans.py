@@ -175,7 +175,7 @@ def test_catalog_launch_role_in_every_account_the_portfolio_is_shared_to(plans, 
     from mlgov.constants import SERVICE_CATALOG_LAUNCH_ROLE
 
     plan = plans[env]
-    roles = [r for r in plan.of_type("aws:iam/role:Role") if r.inputs.get("name") == SERVICE_CATALOG_LAUNCH_ROLE]
+    roles = [r for r in plan.of_type(TypeToken.IAM_ROLE) if r.inputs.get("name") == SERVICE_CATALOG_LAUNCH_ROLE]
     workload_accounts = [a for a in plan.of_type(TypeToken.ACCOUNT) if not a.inputs["name"].endswith("automation")]
     expected = len(workload_accounts) if rules_for(env).provisions_catalog_products else 0
     assert len(roles) == expected
@@ -189,11 +189,11 @@ def test_only_environments_with_data_lake_access_read_the_curated_zone(plans, en
     org = plans["org"].outputs
     data_lake_account = org["accounts"]["data-lake"]["id"]
     curated = f"arn:aws:s3:::{org['dataLakeBucketPrefix']}curated-{data_lake_account}"
-    roles = [r for r in plans[env].of_type("aws:iam/role:Role") if r.inputs.get("name", "").endswith("-sagemaker-execution")]
+    roles = [r for r in plans[env].of_type(TypeToken.IAM_ROLE) if r.inputs.get("name", "").endswith("-sagemaker-execution")]
     assert roles
     for role in roles:
         policies = json.dumps(role.inputs.get("inlinePolicies") or []) + json.dumps(
-            [p.inputs for p in plans[env].resources if p.type == "aws:iam/rolePolicy:RolePolicy" and role.urn in p.dependencies]
+            [p.inputs for p in plans[env].resources if p.type == TypeToken.IAM_ROLE_POLICY and role.urn in p.dependencies]
         )
         assert (curated in policies) == rules_for(env).data_lake_access, role.urn
 

@@ -1,4 +1,4 @@
-"""The sample org stack as the offline engine plans it (issue 2's acceptance, as tests)."""
+"""The sample org stack as the offline engine plans it ."""
 
 from __future__ import annotations
 

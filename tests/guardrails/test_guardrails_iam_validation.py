@@ -47,7 +47,7 @@ def test_bad_actions(action, fragment):
 
 
 def test_key_not_supported_by_the_statement_actions():
-    # CreateEndpoint has only tag keys (FACTS.md): a VPC Null-deny there would deny always.
+    # CreateEndpoint has only tag keys (IAM service authorization reference): a VPC Null-deny there would deny always.
     problems = validate_policy(_doc(_deny(["sagemaker:CreateEndpoint"], {"Null": {"sagemaker:VpcSubnets": "true"}})))
     assert len(problems) == 1 and "not supported" in problems[0]
 

@@ -21,7 +21,7 @@ from mlgov.guardrails.iam_validation import validate_policy
 ENVIRONMENTS = [env.value for env in Environment]
 WRITE_SETS = {"DataScientist", "MLEngineer", "PlatformAdmin"}
 
-# The stage rules of issue 5, written out independently of components/identity/access_rules.py:
+# The stage rules, written out independently of components/identity/access_rules.py:
 # (account kind, project group, permission set).
 EXPECTED_GRANTS = {
     "sandbox": {("workload", "dataScientists", "DataScientist"), ("workload", "mlEngineers", "MLEngineer")},

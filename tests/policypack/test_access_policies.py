@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from mlgov.constants import TypeToken
+
 from .conftest import UNKNOWN, Stack, policies_of, res
 from .golden import (
     ADMIN, AUTOMATION, INLINE_POLICY, ORG_ID, ROLE, SSO_INSTANCE, TLS_POLICY, doc, identity_stack, org_pull,
@@ -96,7 +98,7 @@ def test_org_condition_keys_are_config(run):
 
 def test_other_policy_documents_are_not_resource_policies(run):
     public = doc(_no_condition(org_pull()))
-    assert run([res("aws:iam/rolePolicy:RolePolicy", "inline", {"role": "r", "policy": public}),
+    assert run([res(TypeToken.IAM_ROLE_POLICY, "inline", {"role": "r", "policy": public}),
                 res("aws:iam/policy:Policy", "managed", {"policy": public})]) == []
 
 
