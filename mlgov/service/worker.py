@@ -31,8 +31,6 @@ class WorkerPool:
         self.service = service
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
-        self.active = 0
-        self._active_lock = threading.Lock()
 
     def start(self) -> None:
         self.keep_alive()  # before any worker: interrupted jobs of a previous run are marked first
@@ -71,8 +69,6 @@ class WorkerPool:
             service.metrics.lock_wait.observe(lock_wait_s)
         started = time.monotonic()
         status, error = DONE, None
-        with self._active_lock:
-            self.active += 1
         try:
             HANDLERS[job.kind](service, job)
         except JobFailed as failure:
@@ -82,9 +78,6 @@ class WorkerPool:
             LOG.exception("job %s (%s of %s) failed", job.id, job.kind, job.request_id)
             status, error = FAILED, {"code": "internal", "message": f"the {job.kind} failed unexpectedly: {type(unexpected).__name__}", "details": {}}
             self._fail_request(job, REQUEST_FAILED, error)
-        finally:
-            with self._active_lock:
-                self.active -= 1
         with service.sessions() as session, session.begin():
             finish(session, job.id, status, error)
         service.metrics.job_duration.labels(job.kind, status).observe(time.monotonic() - started)

@@ -1,4 +1,8 @@
-"""The command line of the service: ``mlgov serve``, ``mlgov token create``, ``mlgov request project|approve|status``."""
+"""The command line of the service: ``mlgov serve``, ``mlgov token create``, ``mlgov request project|approve|status``.
+
+The request commands talk to a service whose previews and applies are the fake engine's: what is tested is the
+command line and its errors, not the engines.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest

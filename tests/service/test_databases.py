@@ -1,6 +1,6 @@
 """The store on SQLite (always) and PostgreSQL (when MLGOV_TEST_POSTGRES_URL is set, as in CI): migrations match the
 models, the audit log refuses changes in the database itself, concurrent claims never take one job twice, and a
-request goes from POST to applied the same way on both."""
+request goes from POST to applied the same way on both (with the fake engine: this is about the store, not Pulumi)."""
 
 from __future__ import annotations
 
