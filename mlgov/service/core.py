@@ -111,6 +111,15 @@ class Service:
                 self._infos = (head, stack_infos(self.workspace.root / "stacks", names))
             return self._infos[1]
 
+    def catalogue_issues(self, stacks_dir: Path, before: str, after: str) -> list[dict[str, Any]]:
+        """What every stack reading the catalogue says of ``after`` (``before`` with one project appended), in the
+        words of ``mlgov plan``; ``field`` names the new entry's key for issues about it."""
+        from mlgov.service import catalogue
+        from mlgov.service.validation import catalogue_readers, validate
+
+        return validate(stacks_dir, self.catalogue_file.removeprefix("stacks/"), after, catalogue_readers(self.stack_infos()),
+                        len(catalogue.projects(before)))
+
     def audit(self, session: Session, actor: str, action: str, result: str, request_id: str | None = None,
               stacks: list[str] | None = None, detail: dict[str, Any] | None = None) -> None:
         session.add(AuditEntry(actor=actor, action=action, result=result, request_id=request_id, stacks=list(stacks or []), detail=detail or {}))

@@ -27,7 +27,7 @@ from mlgov.service.models import Job, ProjectRequest, utcnow
 from mlgov.service.requests import (
     APPLIED, APPLYING, APPROVED, FAILED, PLANNED, PREVIEWING, REJECTED_BY_POLICY, STALE, get, transition,
 )
-from mlgov.service.validation import candidate_stacks, validate
+from mlgov.service.validation import candidate_stacks
 from mlgov.service.workspace import author_email
 
 LOG = logging.getLogger("mlgov.service")
@@ -100,8 +100,7 @@ def run_preview(service: Service, job: Job) -> None:
             head_dir = ws.snapshot(scratch / "head", {relative: head_text})
         infos = service.stack_infos()
         if request.kind == "create" and not request.commit_sha:
-            issues = validate(head_dir / "stacks", relative.removeprefix("stacks/"), head_text,
-                              [info.name for info in infos if info.projects_file], len(catalogue.projects(base_text)))
+            issues = service.catalogue_issues(head_dir / "stacks", base_text, head_text)
             if issues:
                 raise JobFailed(FAILED, "invalid_config", "the catalogue with this project is no longer valid", {"issues": issues})
         stacks = candidate_stacks(infos, _stages(request, base_text))
@@ -232,8 +231,7 @@ def _commit(service: Service, request: ProjectRequest) -> None:
         except catalogue.CatalogueEditError as error:
             raise JobFailed(STALE, "stale", f"the catalogue changed since the preview: {error}. Fix: preview the request again") from None
         if request.kind == "create":
-            issues = validate(ws.root / "stacks", relative.removeprefix("stacks/"), new_text,
-                              [info.name for info in service.stack_infos() if info.projects_file], len(catalogue.projects(text)))
+            issues = service.catalogue_issues(ws.root / "stacks", text, new_text)
             if issues:
                 raise JobFailed(STALE, "stale", "the catalogue changed since the preview and the project no longer fits it. Fix: preview again",
                                 {"issues": issues})

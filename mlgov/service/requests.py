@@ -21,7 +21,6 @@ from mlgov.service.core import Service
 from mlgov.service.errors import ApiError, not_found
 from mlgov.service.models import Job, ProjectRequest, utcnow
 from mlgov.service.queue import CANCELLED, QUEUED, RUNNING, enqueue
-from mlgov.service.validation import validate
 
 PREVIEWING, PLANNED, REJECTED_BY_POLICY, APPROVED, APPLYING, APPLIED = "previewing", "planned", "rejected-by-policy", "approved", "applying", "applied"
 STALE, FAILED, REJECTED, CANCELLED_STATUS, INTERRUPTED = "stale", "failed", "rejected", "cancelled", "interrupted"
@@ -165,8 +164,7 @@ def _catalogue_issues(service: Service, document: dict[str, Any]) -> list[dict[s
         candidate = catalogue.add(text, document)
     except catalogue.CatalogueEditError as error:
         return [{"path": relative, "field": "(body)", "problem": str(error), "fix": "send the project as a JSON object", "message": str(error)}]
-    readers = [info.name for info in service.stack_infos() if info.projects_file]
-    return validate(service.workspace.root / "stacks", relative.removeprefix("stacks/"), candidate, readers, len(catalogue.projects(text)))
+    return service.catalogue_issues(service.workspace.root / "stacks", text, candidate)
 
 
 def retire(service: Service, caller: Caller, project: str, reason: Any, key: str | None) -> tuple[ProjectRequest, bool]:

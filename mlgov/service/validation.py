@@ -79,8 +79,9 @@ def validate(stacks_dir: Path, catalogue_file: str, candidate: str, stacks: list
     return sorted(seen.values(), key=lambda issue: (issue["field"] is None, issue["path"]))
 
 
-def catalogue_readers(infos: list[StackInfo]) -> list[StackInfo]:
-    return [info for info in infos if info.kind in (StackKind.ENVIRONMENT, StackKind.SHARED)]
+def catalogue_readers(infos: list[StackInfo]) -> list[str]:
+    """The stacks that read the project catalogue: a candidate catalogue is validated by each of them."""
+    return [info.name for info in infos if info.projects_file]
 
 
 def candidate_stacks(infos: list[StackInfo], stages: list[str]) -> list[str]:
