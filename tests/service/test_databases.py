@@ -25,6 +25,9 @@ def test_migrations_create_exactly_the_models_schema(make_service, database_url)
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
     assert service.db.dialect.name == ("postgresql" if database_url else "sqlite")
+    if database_url is None:
+        with service.db.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_migrating_twice_is_harmless(make_service, database_url, tmp_path):
