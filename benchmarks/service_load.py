@@ -1,6 +1,6 @@
 """How fast the vending service accepts requests and previews them with the offline engine, as figures from one run.
 
-    PYTHONPATH=. venv/bin/python benchmarks/service_load.py [--accept N] [--samples K] [--projects P]
+    PYTHONPATH=. venv/bin/python benchmarks/service_load.py [--accept N] [--samples K] [--large-samples L] [--projects P]
 
 Loopback only (the service listens on 127.0.0.1, on a temporary data folder) and bounded (a fixed number of
 requests). Measures:
@@ -135,7 +135,8 @@ def report(label: str, cold: float, warm: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accept", type=int, default=60, help="requests for the acceptance rate")
-    parser.add_argument("--samples", type=int, default=4, help="timed previews per catalogue (after the cold one)")
+    parser.add_argument("--samples", type=int, default=4, help="timed previews of the sample catalogue (after the cold one)")
+    parser.add_argument("--large-samples", type=int, default=2, help="timed previews of the large catalogue (after the cold one)")
     parser.add_argument("--projects", type=int, default=100, help="projects in the large catalogue")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="mlgov-bench-"))
@@ -145,7 +146,7 @@ def main() -> None:
         print(f"accepted: {accept_rate(sample, scratch, args.accept):.1f} requests/s ({args.accept} requests, 4 client threads)")
         small = report(f"request -> planned, sample catalogue ({count} projects)", *planned_times(sample, scratch / "small", args.samples))
         large_source = project_with(args.projects, scratch)
-        large = report(f"request -> planned, {args.projects} projects", *planned_times(large_source, scratch / "large", args.samples))
+        large = report(f"request -> planned, {args.projects} projects", *planned_times(large_source, scratch / "large", args.large_samples))
         print(f"ratio {args.projects} projects / sample catalogue (warm p50): {large / small:.2f}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

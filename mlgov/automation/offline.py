@@ -206,11 +206,13 @@ class OfflineEngine:
         stacks = list(stacks)
         for stack in stacks:
             _report(on_progress, Progress(stack, "preview", 0, 1))
-        # Base and head are independent plans: run them side by side (the base is usually cached already).
+        # Base and head are independent plans: run them side by side. The base is planned whole (every stack), so
+        # one cached base plan serves every request against the same catalogue, whichever stacks each reaches.
         with ThreadPoolExecutor(max_workers=2) as pool:
             head_future = pool.submit(self.planner.plan, project_dir, with_org(project_dir, stacks))
-            base_plans = self.planner.plan(base_dir, with_org(base_dir, stacks)) if base_dir else {}
+            base_all = self.planner.plan(base_dir, project_stacks(base_dir)) if base_dir else {}
             head_plans = head_future.result()
+        base_plans = {name: plan for name, plan in base_all.items() if name in head_plans or name in stacks}
         diffs, tree = diff_plans(base_plans, head_plans, stacks)
         elapsed = time.monotonic() - started
         previews = []
