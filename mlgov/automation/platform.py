@@ -100,13 +100,17 @@ class Platform:
 
     def preview(self, stacks: Sequence[str], *, base_dir: str | Path | None = None, plan_dir: str | Path | None = None,
                 on_progress: ProgressCallback | None = None, base_label: str = "the current catalogue",
-                real: bool = True, offline: bool = True) -> PreviewResult:
+                real: bool | Sequence[str] = True, offline: bool = True) -> PreviewResult:
         """Preview ``stacks``: the offline comparison with ``base_dir`` (what the stacks hold now), and with the
-        real engine (unless ``real`` is False) its own preview against the stack state, saving an update plan per
-        stack into ``plan_dir``. ``offline=False`` skips the offline comparison (the real engine's result alone)."""
+        real engine its own preview against the stack state, saving an update plan per stack into ``plan_dir``.
+
+        ``real`` limits the real engine to some stacks (False: none): a stack that reads a stack the same change
+        updates first can only be previewed for real once that one is applied. ``offline=False`` skips the offline
+        comparison (the real engine's result alone)."""
         base = Path(base_dir) if base_dir is not None else None
         plans = Path(plan_dir) if plan_dir is not None else None
-        use_real = real and self.engine is not self.offline
+        real_stacks = [stack for stack in stacks if real is True or (real and stack in real)]
+        use_real = bool(real_stacks) and self.engine is not self.offline
         if not offline:
             if not self.engine.can_apply:
                 raise EngineUnavailableError("a preview against the stack state needs the real engine")
@@ -115,15 +119,15 @@ class Platform:
                                               base_label=base_label)
         if not use_real:
             return offline_result
-        real_result = self.engine.preview(self.project_dir, stacks, plan_dir=plans, on_progress=on_progress)
+        real_result = self.engine.preview(self.project_dir, real_stacks, plan_dir=plans, on_progress=on_progress)
         by_stack = {preview.stack: preview for preview in offline_result.stacks}
         for preview in real_result.stacks:
-            known = by_stack.get(preview.stack)
-            if known is not None:
-                preview.blast_radius, preview.destructive, preview.markdown = known.blast_radius, known.destructive, known.markdown
-                preview.outputs, preview.output_changes = known.outputs, known.output_changes
-        real_result.duration_s = round(real_result.duration_s + offline_result.duration_s, 3)
-        return real_result
+            known = by_stack[preview.stack]
+            preview.blast_radius, preview.destructive, preview.markdown = known.blast_radius, known.destructive, known.markdown
+            preview.outputs, preview.output_changes = known.outputs, known.output_changes
+            by_stack[preview.stack] = preview
+        return PreviewResult([by_stack[stack] for stack in stacks if stack in by_stack],
+                             round(real_result.duration_s + offline_result.duration_s, 3))
 
     def up(self, stack: str, *, plan_file: str | None = None, on_progress: ProgressCallback | None = None, expected: int = 0) -> UpResult:
         return self.engine.up(self.project_dir, stack, plan_file=plan_file, on_progress=on_progress, expected=expected)

@@ -263,12 +263,12 @@ def map_error(error: Exception, stack: str, violations: Sequence[PolicyViolation
 
 
 def _engine_message(error: Exception) -> str:
-    """The engine's own words: the ``error:`` lines of its output, else the last lines."""
+    """The engine's own words: from its first ``error:`` line on (a program failure puts the cause below it)."""
     stderr = getattr(error, "stderr", None)
     result = getattr(error, "args", [""])[0] if not stderr else ""
     text = stderr or str(result) or str(error)
     lines = [line.strip().removeprefix("stderr:").removeprefix("stdout:").strip() for line in str(text).splitlines()]
     lines = [line for line in lines if line and not line.startswith("code:")]
-    errors = [line for line in lines if line.startswith("error:")]
-    chosen = errors or lines[-5:]
+    first = next((index for index, line in enumerate(lines) if line.startswith("error:")), None)
+    chosen = lines[first:first + 12] if first is not None else lines[-5:]
     return " ".join(chosen)[:2000] or type(error).__name__

@@ -20,7 +20,7 @@ from sqlalchemy import update
 
 from mlgov.automation import AutomationError, Progress, StackPreview, StalePlanError
 from mlgov.automation.results import PreviewResult
-from mlgov.constants import TypeToken
+from mlgov.constants import StackKind, TypeToken
 from mlgov.service import catalogue
 from mlgov.service.core import Service
 from mlgov.service.models import Job, ProjectRequest, utcnow
@@ -104,6 +104,11 @@ def run_preview(service: Service, job: Job) -> None:
             if issues:
                 raise JobFailed(FAILED, "invalid_config", "the catalogue with this project is no longer valid", {"issues": issues})
         stacks = candidate_stacks(infos, _stages(request, base_text))
+        # The shared stack reads the environment stacks this change updates first: the engine can preview it only
+        # once they are applied, so it is reviewed on the offline preview and planned for real at apply time.
+        # Retiring previews offline only: the engine refuses to preview deleting the protected accounts.
+        kinds = {info.name: info.kind for info in infos}
+        real = [stack for stack in stacks if kinds.get(stack) == StackKind.ENVIRONMENT] if request.kind == "create" else []
         with service.sessions() as session:
             generations = service.generations(session, stacks)
         plan_dir = service.config.data_dir / "plans" / request.id / str(job.id)
@@ -111,7 +116,7 @@ def run_preview(service: Service, job: Job) -> None:
         platform = service.platform(head_dir)
         try:
             result = platform.preview(stacks, base_dir=base_dir, plan_dir=plan_dir, on_progress=ProgressWriter(service, job.id, request.id),
-                                      base_label=f"catalogue {head[:12]}", real=request.kind != "retire")
+                                      base_label=f"catalogue {head[:12]}", real=real)
         except AutomationError as error:
             raise JobFailed(FAILED, error.code, error.message, error.details) from None
         _record_preview(service, request, result, head, generations)
@@ -184,7 +189,9 @@ def run_apply(service: Service, job: Job) -> None:
         plan_file = preview.plan_file if preview else None
         try:
             if request.kind == "retire":
-                plan_file = _prepare_retire(service, platform, stack, preview, job)
+                _unprotect_accounts(platform, stack, preview)
+            if preview is not None and preview.engine == "offline" and platform.can_apply:
+                plan_file = _plan_now(service, platform, stack, preview, job, reprotect=request.kind == "retire")
             result = platform.up(stack, plan_file=plan_file, on_progress=progress, expected=len(preview.changes) if preview else 0)
         except StalePlanError as error:
             raise JobFailed(STALE, "stale", error.message, {"applied_stacks": applied, "stack": stack}) from None
@@ -246,30 +253,38 @@ def _commit(service: Service, request: ProjectRequest) -> None:
         service.audit(session, request.requester, "catalogue.commit", "done", request.id, request.stacks, {"commit": sha})
 
 
-def _prepare_retire(service: Service, platform, stack: str, preview: StackPreview | None, job: Job) -> str | None:
-    """The README's retire steps: unprotect the project's accounts (kept in the organization by retainOnDelete), then ``up``.
-
-    The reviewed preview was made offline (the engine refuses to preview deleting protected resources), so once the
-    accounts are unprotected the engine previews again, saving an update plan; it must change exactly the resources
-    reviewed, or the accounts are protected again and the request is stale.
-    """
+def _account_urns(preview: StackPreview | None) -> list[str]:
+    """The protected accounts a retire preview drops from the stack (kept in the organization by retainOnDelete)."""
     if preview is None:
-        return None
-    urns = [change.urn for change in preview.changes if change.type == TypeToken.ACCOUNT and change.op == "delete" and change.protect]
+        return []
+    return [change.urn for change in preview.changes if change.type == TypeToken.ACCOUNT and change.op == "delete" and change.protect]
+
+
+def _unprotect_accounts(platform, stack: str, preview: StackPreview | None) -> None:
+    """The README's retire step before ``up``: unprotect the project's accounts, so the update drops them from the state."""
+    urns = _account_urns(preview)
     if urns:
         platform.unprotect(stack, urns)
+
+
+def _plan_now(service: Service, platform, stack: str, preview: StackPreview, job: Job, reprotect: bool) -> str | None:
+    """The engine's own preview of a stack reviewed offline, saved as the update plan ``up`` applies.
+
+    It must change exactly the resources reviewed (the same URNs, the same operations); otherwise the request is
+    stale, and for a retire the accounts are protected again.
+    """
     plan_dir = service.config.data_dir / "plans" / job.request_id / str(job.id)
     plan_dir.mkdir(parents=True, exist_ok=True)
     fresh = platform.preview([stack], plan_dir=plan_dir, offline=False).stacks[0]
     reviewed = {(change.urn, change.op) for change in preview.changes}
     found = {(change.urn, change.op) for change in fresh.changes}
     if reviewed != found:
-        if urns:
-            platform.protect(stack, urns)
+        if reprotect and _account_urns(preview):
+            platform.protect(stack, _account_urns(preview))
         unexpected = sorted(f"{op} {urn}" for urn, op in found - reviewed)[:10]
         missing = sorted(f"{op} {urn}" for urn, op in reviewed - found)[:10]
         raise StalePlanError(f"stack '{stack}' would not do what was reviewed (unexpected: {unexpected or 'none'}; "
-                             f"missing: {missing or 'none'}); its accounts are protected again", stack=stack)
+                             f"missing: {missing or 'none'})" + ("; its accounts are protected again" if reprotect else ""), stack=stack)
     return fresh.plan_file
 
 

@@ -377,3 +377,43 @@ def test_unexpected_errors_are_500_without_a_trace(api, monkeypatch):
     response = client.post(f"{REQUESTS}/req-000000000000/approve", headers=auth(keys["bob"]))
     body = error(response, 500, "internal")
     assert "secret internal detail" not in response.text and "reference" in body["message"]
+
+
+class _ReviewedOffline:
+    """Stands for the offline engine in a review (its previews say engine 'offline'); the fake computes them."""
+
+    def __init__(self, fake):
+        self.fake, self.name, self.can_apply = fake, "offline", False
+
+    def preview(self, *args, **kwargs):
+        result = self.fake.preview(*args, **kwargs)
+        for stack in result.stacks:
+            stack.engine, stack.plan_file = "offline", None
+        return result
+
+
+@pytest.mark.parametrize("deployed,outcome", [(True, "applied"), (False, "stale")])
+def test_a_stack_reviewed_offline_is_planned_by_the_engine_once_the_stacks_before_it_are_applied(make_service, tmp_path, deployed, outcome):
+    """The shared stack reads the environment stacks' new outputs, so the engine can plan it only after they are applied;
+    that plan must change exactly what was reviewed, or the request is stale and the shared stack is left alone."""
+    from tests.service.conftest import REPO, open_client, tokens
+    from tests.service.fakes import FakeEngine
+
+    engine = FakeEngine(tmp_path / "engine.jsonl", deployed=REPO if deployed else None)
+    service = make_service(engine=engine, previewer=_ReviewedOffline(FakeEngine(tmp_path / "review.jsonl", deployed=REPO)))
+    keys = tokens(service)
+    with open_client(service) as client:
+        request_id = ask(client, keys["alice"], "late-shared", ["dev"])
+        plan = wait_for(client, keys["alice"], request_id)
+        assert plan["status"] == "planned", plan["error"]
+        engines = {stack["stack"]: (stack["engine"], bool(stack["plan_file"])) for stack in plan["preview"]["stacks"]}
+        assert engines == {"dev": ("fake", True), "shared": ("offline", False)}
+        client.post(f"{REQUESTS}/{request_id}/approve", headers=auth(keys["bob"]))
+        done = wait_for(client, keys["alice"], request_id)
+    assert done["status"] == outcome and done["applied_stacks"] == ["dev", "shared"][: 2 if deployed else 1], done["error"]
+    ups = [line for line in (tmp_path / "engine.jsonl").read_text().splitlines() if '"up-start"' in line]
+    assert ('"shared"' in "".join(ups)) is deployed
+    if deployed:
+        assert '"plan": null' not in ups[-1]  # shared was applied with the plan the engine made at apply time
+    else:
+        assert "would not do what was reviewed" in done["error"]["message"]
