@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from mlgov.automation import AutomationError, Progress, StackPreview, StalePlanError
+from mlgov.automation import AutomationError, PolicyViolationsError, Progress, StackPreview, StalePlanError
 from mlgov.automation.results import PreviewResult
 from mlgov.constants import StackKind, TypeToken
 from mlgov.service import catalogue
@@ -117,6 +117,8 @@ def run_preview(service: Service, job: Job) -> None:
         try:
             result = platform.preview(stacks, base_dir=base_dir, plan_dir=plan_dir, on_progress=ProgressWriter(service, job.id, request.id),
                                       base_label=f"catalogue {head[:12]}", real=real)
+        except PolicyViolationsError as error:  # the real engine stops a preview on a mandatory violation
+            raise JobFailed(REJECTED_BY_POLICY, error.code, error.message, error.details) from None
         except AutomationError as error:
             raise JobFailed(FAILED, error.code, error.message, error.details) from None
         _record_preview(service, request, result, head, generations)

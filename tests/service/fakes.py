@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from mlgov.automation import PreviewResult, Progress, ResourceChange, StackPreview, UpResult
+from mlgov.automation import PolicyViolation, PolicyViolationsError, PreviewResult, Progress, ResourceChange, StackPreview, UpResult
 from mlgov.automation.errors import StackBusyError
 
 ACCOUNT = "aws:organizations/account:Account"
@@ -52,8 +52,11 @@ class FakeEngine:
     can_apply = True
 
     def __init__(self, log: Path, up_delay_s: float = 0.0, preview_delay_s: float = 0.0, fail_stacks: Sequence[str] = (),
-                 deployed: Path | None = None):
-        """``deployed``: a project folder whose catalogue the stacks already hold before any ``up`` (default: none)."""
+                 deployed: Path | None = None, violations: dict[str, str] | None = None):
+        """``deployed``: a project folder whose catalogue the stacks already hold before any ``up`` (default: none).
+        ``violations``: per stack, ``reported`` (a mandatory violation in the preview, as the offline engine reports it)
+        or ``raised`` (the preview fails with it, as the real engine does)."""
+        self.violations = violations or {}
         self.log = log
         self.deployed = deployed
         self.up_delay_s = up_delay_s
@@ -84,7 +87,11 @@ class FakeEngine:
                 Path(plan_file).write_text(json.dumps(sorted(head)))
             if on_progress is not None:
                 on_progress(Progress(stack, "preview", 1, 1))
-            previews.append(StackPreview(stack, self.name, changes, outputs={"projects": {n: {"accountId": _account_id(stack, n)} for n in sorted(head)}},
+            found = [PolicyViolation("s3-public-access-block", "mandatory", changes[0].urn if changes else stack, "Violation: public. Fix: block it.")] \
+                if stack in self.violations else []
+            if found and self.violations[stack] == "raised":
+                raise PolicyViolationsError(f"stack '{stack}': 1 mandatory policy violation(s)", found, stack=stack)
+            previews.append(StackPreview(stack, self.name, changes, violations=found, outputs={"projects": {n: {"accountId": _account_id(stack, n)} for n in sorted(head)}},
                                          plan_file=plan_file))
         return PreviewResult(previews)
 

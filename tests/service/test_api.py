@@ -417,3 +417,19 @@ def test_a_stack_reviewed_offline_is_planned_by_the_engine_once_the_stacks_befor
         assert '"plan": null' not in ups[-1]  # shared was applied with the plan the engine made at apply time
     else:
         assert "would not do what was reviewed" in done["error"]["message"]
+
+
+@pytest.mark.parametrize("mode", ["reported", "raised"])
+def test_a_mandatory_violation_rejects_the_request(make_service, fake_log, mode):
+    from tests.service.conftest import REPO, open_client, tokens
+    from tests.service.fakes import FakeEngine
+
+    engine = FakeEngine(fake_log, deployed=REPO, violations={"dev": mode})
+    service = make_service(engine=engine, previewer=engine)
+    keys = tokens(service)
+    with open_client(service) as client:
+        request_id = ask(client, keys["alice"], "violating", ["dev"])
+        done = wait_for(client, keys["alice"], request_id)
+        assert done["status"] == "rejected-by-policy" and done["error"]["code"] == "policy_violations"
+        assert [v["policy"] for v in done["error"]["details"]["violations"]] == ["s3-public-access-block"]
+        error(client.post(f"{REQUESTS}/{request_id}/approve", headers=auth(keys["bob"])), 409, "invalid_state")
