@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "serve", "token", "request")
+COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "adopt", "serve", "token", "request")
 
 app = typer.Typer(
     name="mlgov",
