@@ -151,17 +151,19 @@ def with_org(project_dir: Path, stacks: Sequence[str]) -> list[str]:
 
 
 def changes_of(diff: StackDiff, base: dict[str, Any] | None) -> list[ResourceChange]:
-    """The diff's resources as create/update/replace/delete, with the properties that cause each."""
-    replaced = {danger.urn: danger for danger in diff.dangers if danger.action == "replace"}
+    """The diff's resources as create/update/replace/delete, with the properties that cause each (for a replacement,
+    the replace-on-change properties the diff found)."""
     base_resources = {r["urn"]: r for r in (base or {}).get("resources", [])}
     changes = [ResourceChange("create", r.urn, r.type, r.name, [], r.protect) for r in diff.added]
     for resource in diff.removed:
         retained = bool(base_resources.get(resource.urn, {}).get("retain_on_delete"))
         changes.append(ResourceChange("delete", resource.urn, resource.type, resource.name, [], resource.protect, retained))
     for resource in diff.changed:
-        properties = sorted({change.top_key or change.path for change in resource.changes})
-        op = "replace" if resource.urn in replaced else "update"
-        changes.append(ResourceChange(op, resource.urn, resource.type, resource.name, properties, resource.protect))
+        if resource.replace_causes:
+            changes.append(ResourceChange("replace", resource.urn, resource.type, resource.name, list(resource.replace_causes), resource.protect))
+        else:
+            properties = sorted({change.top_key or change.path for change in resource.changes})
+            changes.append(ResourceChange("update", resource.urn, resource.type, resource.name, properties, resource.protect))
     return changes
 
 

@@ -138,3 +138,20 @@ def test_engine_events_become_changes_violations_and_progress():
         ("create", "account-x", [], True), ("replace", "data", ["tags"], False)]
     assert [(v.policy, v.level, v.urn) for v in recorder.violations] == [("s3-public-access-block", "mandatory", bucket)]
     assert [(p.stack, p.operation, p.done, p.total) for p in seen] == [("dev", "up", 1, 3)]
+
+
+def test_changes_name_replacements_with_their_causes():
+    from mlgov.automation.offline import changes_of
+    from mlgov.diff.model import PropertyChange, ResourceChange as DiffChange, StackDiff
+
+    account = "urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-x"
+    bucket = "urn:pulumi:dev::mlgov::aws:s3/bucket:Bucket::data"
+    diff = StackDiff("dev", "environment", True, True, changed=[
+        DiffChange(account, "aws:organizations/account:Account", "account-x", "update", True,
+                   [PropertyChange("/email", "a@example.com", "b@example.com")], ["email"]),
+        DiffChange(bucket, "aws:s3/bucket:Bucket", "data", "update", False, [PropertyChange("/tags/team", "a", "b")]),
+    ], removed=[DiffChange("urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-y", "aws:organizations/account:Account",
+                           "account-y", "remove", True)])
+    base = {"resources": [{"urn": "urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-y", "retain_on_delete": True}]}
+    assert [(c.op, c.name, c.properties, c.protect, c.retain_on_delete) for c in changes_of(diff, base)] == [
+        ("delete", "account-y", [], True, True), ("replace", "account-x", ["email"], True, False), ("update", "data", ["tags"], False, False)]
