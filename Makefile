@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PACK_VENV := policypacks/ml-guardrails/venv
 PACK_STAMP := $(PACK_VENV)/.installed
 
-.PHONY: plan test install oracle bench bench-redact clean engine
+.PHONY: plan test install oracle bench bench-redact bench-service serve clean engine
 
 $(STAMP): requirements.txt requirements-dev.txt policypacks/ml-guardrails/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ test: $(STAMP) oracle engine
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf $(VENV) $(PACK_VENV) .tools tests/oracle/node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) $(PACK_VENV) .tools tests/oracle/node_modules .pytest_cache .hypothesis .mlgov-service
 
 ## Where the offline engine's time goes (ratios from one run).
 bench: $(STAMP)
@@ -51,3 +51,11 @@ bench: $(STAMP)
 SIZE_MB ?= 1024
 bench-redact: $(STAMP)
 	PYTHONPATH=. $(PY) benchmarks/redact_stream.py --size-mb $(SIZE_MB)
+
+## The vending service under load (loopback only): requests/s accepted, request -> planned p50/p95.
+bench-service: $(STAMP)
+	PYTHONPATH=. $(PY) benchmarks/service_load.py
+
+## The vending service on 127.0.0.1:8080, SQLite in ./.mlgov-service.
+serve: $(STAMP)
+	$(PY) -m mlgov serve

@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "adopt", "redact")
+COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "adopt", "redact", "serve", "token", "request")
 
 app = typer.Typer(
     name="mlgov",
@@ -24,7 +24,7 @@ def _root() -> None:
 
 def _register_commands() -> None:
     # Idempotent: tests build the app more than once in a process.
-    if app.registered_commands:
+    if app.registered_commands or app.registered_groups:
         return
     for name in COMMAND_MODULES:
         importlib.import_module(f"mlgov.commands.{name}").register(app)

@@ -9,7 +9,12 @@ yields the same plan, byte for byte, which PR diffs depend on.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import inspect
+import keyword
+import threading
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from mlgov.constants import InvokeToken, TypeToken
@@ -86,10 +91,14 @@ class FakeOrganization:
 
     def new_resource(self, type_: str, name: str, urn: str, inputs: dict[str, Any], account: str | None) -> tuple[str, dict[str, Any]]:
         """(id, outputs) for a resource; outputs start from the inputs as the providers echo them."""
-        maker = _MAKERS.get(type_)
-        if maker is not None:
-            return maker(self, urn, name, inputs, account or self.management_account_id)
-        return self._generic(type_, urn, name, inputs, account or self.management_account_id)
+        maker = _MAKERS.get(type_) or (lambda org, *rest: org._generic(type_, *rest))
+        resource_id, outputs = maker(self, urn, name, inputs, account or self.management_account_id)
+        if "name" not in outputs and _autonamed(type_):
+            # The provider names what the program left unnamed (``<resource name>-<random>``, or
+            # ``namePrefix`` + random) and reports it: a program that passes ``.name`` on gets it.
+            prefix = inputs.get("namePrefix")
+            outputs["name"] = f"{prefix}{digest(urn, 26)}" if isinstance(prefix, str) else f"{name}-{digest(urn, 7)}"
+        return resource_id, outputs
 
     def _generic(self, type_: str, urn: str, name: str, inputs: dict[str, Any], account: str) -> tuple[str, dict[str, Any]]:
         service, _, kind = _token_parts(type_)
@@ -159,6 +168,31 @@ class UnknownInvokeError(Exception):
             f"the offline engine has no answer for data source '{token}'. "
             "Add it to mlgov.constants.InvokeToken and mlgov/engine/fakes.py so plans stay deterministic."
         )
+
+
+# The local provider answers from several gRPC threads: one thread must not see a pulumi_aws
+# module another is still importing (its classes not defined yet) and cache a wrong answer.
+_IMPORT_LOCK = threading.Lock()
+
+
+def _autonamed(type_: str) -> bool:
+    """Whether pulumi-aws names a resource of this type itself when its ``name`` argument is left out."""
+    with _IMPORT_LOCK:
+        return _autonamed_locked(type_)
+
+
+@lru_cache(maxsize=None)
+def _autonamed_locked(type_: str) -> bool:
+    _, module, class_name = type_.split(":") if type_.count(":") == 2 else ("", "", "")
+    if not type_.startswith("aws:") or "/" not in module:
+        return False
+    package = module.split("/")[0]
+    package = f"{package}_" if keyword.iskeyword(package) else package
+    try:
+        resource = getattr(importlib.import_module(f"pulumi_aws.{package}"), class_name)
+        return "name" in inspect.signature(resource._internal_init).parameters
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
 
 
 def _token_parts(type_: str) -> tuple[str, str, str]:
