@@ -30,6 +30,8 @@ test: $(STAMP) oracle
 clean:
 	rm -rf $(VENV) tests/oracle/node_modules .pytest_cache .hypothesis
 
-## Where the offline engine's time goes (ratios from one run).
+## How plan time grows with the organization, beside the Pulumi SDK's floor (ratios from one run).
+## BENCH_SIZES=10,100 limits the sizes.
+BENCH_SIZES ?= 10,100,500
 bench: $(STAMP)
-	PYTHONPATH=. $(PY) benchmarks/plan_speed.py
+	PYTHONPATH=. $(PY) benchmarks/plan_scale.py --sizes $(BENCH_SIZES)
