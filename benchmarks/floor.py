@@ -16,12 +16,15 @@ What it measures is what the SDK alone needs for that resource graph (no
 config model, no component logic, no fakes, no URN bookkeeping, no policy
 pack): the floor ``benchmarks/plan_scale.py`` compares ``mlgov plan`` with.
 Prints one JSON line: ``{"seconds": ..., "resources": ..., "stacks": ...}``;
-the time counts from before ``import pulumi`` to the last stack's end, not the
-reading of the plan file.
+the time counts from before ``import pulumi`` (and the import of the provider
+modules of the registered kinds, as a program using them must) to the last
+stack's end, not the reading of the plan file.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import sys
 import time
@@ -61,6 +64,17 @@ def _provider_urn(reference: str) -> str:
     return reference.rsplit("::", 1)[0] if reference else ""
 
 
+def _provider_module(type_: str) -> str | None:
+    """``aws:s3/bucket:Bucket`` -> ``pulumi_aws.s3``; None for Pulumi's own and unknown packages."""
+    package, _, rest = type_.partition(":")
+    if package == "pulumi" or not rest:
+        return None
+    module = rest.split("/", 1)[0] if "/" in rest.split(":", 1)[0] else "index"
+    name = f"pulumi_{package.replace('-', '_')}"
+    candidate = name if module == "index" else f"{name}.{module}"
+    return candidate if importlib.util.find_spec(name) is not None else None
+
+
 def run_stack(project: str, stack: str, resources: list[dict[str, Any]]) -> int:
     """Register ``resources`` in a fresh Pulumi runtime; returns how many were registered."""
     import asyncio
@@ -80,6 +94,9 @@ def run_stack(project: str, stack: str, resources: list[dict[str, Any]]) -> int:
             return {}, None
 
     ordered = registration_order(resources)
+    # A program that uses these kinds imports their provider modules.
+    for module in sorted({_provider_module(resource["type"]) for resource in ordered} - {None}):
+        importlib.import_module(module)
 
     def program() -> None:
         made: dict[str, pulumi.Resource] = {}
