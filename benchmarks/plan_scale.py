@@ -247,6 +247,74 @@ def run_size(size: int, scratch: Path) -> Row:
     )
 
 
+# ---- mlgov diff on a pull request that changes one project ------------------------------------
+
+
+def project_repo(folder: Path, size: int) -> Path:
+    """A git repository holding this project's tracked files with a generated catalogue, committed as the base."""
+    repo = folder / "repo"
+    tracked = subprocess.run(["git", "-C", str(PROJECT_DIR), "ls-files", "-z"], capture_output=True, check=True).stdout
+    for relative in filter(None, tracked.decode().split("\0")):
+        source = PROJECT_DIR / relative
+        if source.is_file():
+            (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / relative)
+    (repo / "stacks" / "projects.yaml").write_text(yaml.safe_dump(catalogue(size), sort_keys=False))
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"],
+                    ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "base"]):
+        subprocess.run(["git", "-C", str(repo), *command], check=True, capture_output=True)
+    return repo
+
+
+def change_one_project(repo: Path, size: int) -> str:
+    """The pull request: a new budget for one dev-only project (the first of the catalogue)."""
+    document = catalogue(size)
+    document["projects"][0]["monthlyBudgetUsd"] += 100
+    (repo / "stacks" / "projects.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    return document["projects"][0]["name"]
+
+
+def _entries(cache: Path) -> set[Path]:
+    return set((cache / "program").rglob("*.json.gz")) if (cache / "program").is_dir() else set()
+
+
+@dataclass
+class DiffRun:
+    seconds: float
+    peak_rss: int
+    replanned: int
+
+
+def timed_diff(repo: Path, cache: Path) -> DiffRun:
+    before = _entries(cache)
+    env = {**os.environ, "PYTHONPATH": str(repo), "MLGOV_PLAN_CACHE": str(cache), "MLGOV_PROGRESS": "off"}
+    run = measure([sys.executable, "-m", "mlgov", "diff", "--base", "main", "--format", "json", "--output",
+                   str(repo.parent / "diff.json")], env=env, cwd=repo)
+    return DiffRun(run.wall, run.peak_rss, len(_entries(cache) - before))
+
+
+def run_diff_case(size: int, scratch: Path, full_plan_seconds: float) -> None:
+    """``mlgov diff`` of a one-project change: with an empty cache, and with the base planned before
+    (as the main branch's own CI run leaves it), against a full plan of both trees."""
+    folder = scratch / f"diff-{size}"
+    repo = project_repo(folder, size)
+    changed = change_one_project(repo, size)
+    cold = timed_diff(repo, folder / "cache-cold")
+    warm_cache = folder / "cache-warm"
+    env = {**os.environ, "PYTHONPATH": str(repo), "MLGOV_PLAN_CACHE": str(warm_cache), "MLGOV_PROGRESS": "off"}
+    subprocess.run(["git", "-C", str(repo), "stash", "-q"], check=True)
+    measure([sys.executable, "-m", "mlgov", "plan", "--format", "json", "--output", str(folder / "base.json")], env=env, cwd=repo)
+    subprocess.run(["git", "-C", str(repo), "stash", "pop", "-q"], check=True)
+    warm = timed_diff(repo, warm_cache)
+    both = 2 * full_plan_seconds
+    print(f"\n`mlgov diff` at {size} projects, one project changed ({changed}, a new budget); "
+          f"a full plan of both trees = 2 x {full_plan_seconds:.1f} s = {both:.1f} s")
+    print("| cache | seconds | peak RSS | stacks planned (not from the cache) | ratio to both trees |")
+    print("|---|---:|---:|---:|---:|")
+    for label, run in (("empty (first run)", cold), ("base planned before", warm)):
+        print(f"| {label} | {run.seconds:.1f} s | {run.peak_rss / 2**20:,.0f} MiB | {run.replanned} | {run.seconds / both:.2f}x |", flush=True)
+
+
 def exponent(previous: Row | None, row: Row) -> float | None:
     if previous is None or row.resources == previous.resources:
         return None
@@ -278,6 +346,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated project counts (default: %(default)s)")
+    parser.add_argument("--diff", type=int, default=None, metavar="PROJECTS",
+                        help="also time `mlgov diff` of a one-project change at this size (default: the largest size; 0: skip)")
     parser.add_argument("--plan-child", nargs=2, metavar=("STACKS_DIR", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plan_child:
@@ -300,6 +370,12 @@ def main() -> None:
             rows.append(row)
         if len(rows) > 1:
             print(f"growth {rows[0].projects} -> {rows[-1].projects} projects: time ~ resources^{exponent(rows[0], rows[-1]):.2f}")
+        diff_size = sizes[-1] if args.diff is None else args.diff
+        if diff_size:
+            full = next((row.seconds for row in rows if row.projects == diff_size), None)
+            if full is None:
+                full = run_size(diff_size, scratch).seconds
+            run_diff_case(diff_size, scratch, full)
         print(f"load average at the end: {', '.join(f'{value:.1f}' for value in os.getloadavg())}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

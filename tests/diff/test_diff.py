@@ -189,7 +189,7 @@ def test_dropping_a_required_guardrail_shows_the_violation_and_exits_1(repo, cac
         import mlgov.diff
 
         real = mlgov.diff.run_diff
-        monkeypatch.setattr(mlgov.diff, "run_diff", lambda base, stacks, repo: real(base, stacks, repo=repo, cache=cache))
+        monkeypatch.setattr(mlgov.diff, "run_diff", lambda base, stacks, repo, **options: real(base, stacks, repo=repo, cache=cache, **options))
         from mlgov.cli import _register_commands, app
 
         _register_commands()
