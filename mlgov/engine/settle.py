@@ -22,6 +22,15 @@ from typing import Any
 from pulumi.runtime.settings import SETTINGS, _get_rpc_manager
 
 
+def _drop_earlier_runs() -> None:
+    """Forget output tasks of an earlier run's loop: a run that failed can leave some in the SDK's
+    set, where they can never finish (their loop is closed) and the SDK's wait would trip over them."""
+    loop = asyncio.get_running_loop()
+    with SETTINGS.lock:
+        for task in [task for task in SETTINGS.outputs if task.get_loop() is not loop]:
+            SETTINGS.outputs.discard(task)
+
+
 def _pending() -> list[asyncio.Future]:
     with SETTINGS.lock:
         outputs = [task for task in SETTINGS.outputs if not task.done()]
@@ -31,6 +40,7 @@ def _pending() -> list[asyncio.Future]:
 
 async def settled(program: Callable[[], Any]) -> None:
     """Run ``program`` (sync or async), then wait until no output or RPC is pending."""
+    _drop_earlier_runs()
     result: Awaitable[Any] | Any = program()
     if isawaitable(result):
         await result
