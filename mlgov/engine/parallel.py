@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgov.engine.fakes import FakeOrganization
+from mlgov.engine.gc_pause import fewer_collections
 from mlgov.engine.model import StackPlan
 from mlgov.engine.progress import Phase, Progress, ProgressEvent, State, ignore
 
@@ -65,8 +66,9 @@ def run_job(job: StackJob, progress: Progress | None = None) -> StackPlan:
     report = progress or _worker_progress
     report(ProgressEvent(job.stack, Phase.PROGRAM, State.STARTED))
     try:
-        plan = run_program(job.project_dir, job.stacks_dir, job.project, job.stack, job.kind, job.config,
-                           job.organization, job.references)
+        with fewer_collections():
+            plan = run_program(job.project_dir, job.stacks_dir, job.project, job.stack, job.kind, job.config,
+                               job.organization, job.references)
     except (ProgramError, MissingStackReference) as error:
         raise StackFailed(job.stack, str(error)) from None
     report(ProgressEvent(job.stack, Phase.PROGRAM, State.DONE, len(plan.resources), len(plan.resources)))

@@ -9,6 +9,7 @@ from typing import Any
 from mlgov.engine.cache import PlanCache
 from mlgov.engine.errors import PlanError
 from mlgov.engine.fakes import FakeOrganization
+from mlgov.engine.gc_pause import fewer_collections
 from mlgov.engine.model import Plan
 from mlgov.engine.ordering import with_dependencies
 from mlgov.engine.parallel import StackFailed, default_workers, plan_in_parallel, plan_serially, widest_level
@@ -55,11 +56,12 @@ def plan_stacks(
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, widest_level(order, dependencies))
     try:
-        if workers > 1:
-            plans = plan_in_parallel(order, dependencies, work.prepare, work.finish, workers,
-                                     work.weight, progress or ignore)
-        else:
-            plans = plan_serially(order, dependencies, work.prepare, work.finish, progress or ignore)
+        with fewer_collections():
+            if workers > 1:
+                plans = plan_in_parallel(order, dependencies, work.prepare, work.finish, workers,
+                                         work.weight, progress or ignore)
+            else:
+                plans = plan_serially(order, dependencies, work.prepare, work.finish, progress or ignore)
     except StackFailed as error:
         raise PlanError(str(error)) from None
     return Plan([plans[name] for name in order if name in wanted])

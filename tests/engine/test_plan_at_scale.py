@@ -152,3 +152,18 @@ def test_plan_errors_from_workers_read_like_serial_ones(tmp_path):
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     with pytest.raises(PlanError, match=r"^stack 'dev': the program failed: ValueError: no such bucket"):
         plan_stacks(["dev"], project_dir=tmp_path, workers=2)
+
+
+def test_collections_are_paused_for_the_plan_only():
+    import gc
+
+    from mlgov.engine.gc_pause import THRESHOLDS, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        with fewer_collections():
+            assert gc.get_threshold() == THRESHOLDS
+        assert gc.get_threshold() == THRESHOLDS  # the outer block still runs
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
