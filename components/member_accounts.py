@@ -16,7 +16,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.naming import child_name
-from mlgov.constants import Limit
+from mlgov.adoption import ACCOUNT_BILLING_ACCESS, ignore_changes_for
+from mlgov.constants import Limit, TypeToken
 
 
 class CreationWaves:
@@ -60,7 +61,7 @@ def protected_account(
         # Destroy removes the account from the organization instead of closing it;
         # closing is a deliberate, separate act (README, "Retiring a project").
         close_on_deletion=False,
-        iam_user_access_to_billing="DENY",
+        iam_user_access_to_billing=ACCOUNT_BILLING_ACCESS,
         tags=spec.tags,
         opts=pulumi.ResourceOptions(
             parent=parent,
@@ -69,6 +70,9 @@ def protected_account(
             # detaching or closing an account is an operator's deliberate act (README).
             retain_on_delete=True,
             depends_on=waves.wait_for(),
+            # Never read back after `pulumi import`, and both force replacement: without this an adopted
+            # account would be planned for replacement (README, "Adopting").
+            ignore_changes=ignore_changes_for(TypeToken.ACCOUNT),
         ),
     )
     waves.add(account)
@@ -85,6 +89,10 @@ class MemberAccountsArgs:
 
 
 class MemberAccounts(pulumi.ComponentResource):
+    """A set of member accounts created in waves of at most five, each protected, retained on delete
+    and never closed by a destroy; used for the core accounts of the org stack.
+    """
+
     def __init__(self, name: str, args: MemberAccountsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:member_accounts:MemberAccounts", name, None, opts)
         waves = args.waves or CreationWaves()

@@ -27,6 +27,10 @@ class OrganizationArgs:
 
 
 class Organization(pulumi.ComponentResource):
+    """The AWS Organization with all features, the policy types the guardrails need and the trusted
+    services, protected; imported instead of created when the platform adopts an existing one.
+    """
+
     def __init__(self, name: str, args: OrganizationArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:organization:Organization", name, None, opts)
         self.organization = aws.organizations.Organization(

@@ -63,6 +63,11 @@ class ProjectAccountSetArgs:
 
 
 class ProjectAccountSet(pulumi.ComponentResource):
+    """One project's accounts in one stage (workload, plus automation where a pipeline deploys),
+    an assume-role provider pinned to each, the baseline inside the workload account and
+    the delivery roles, so vending a project is one component per stage.
+    """
+
     def __init__(self, name: str, args: ProjectAccountSetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_account_set:ProjectAccountSet", name, None, opts)
         project, environment = args.project, args.rules.environment.value

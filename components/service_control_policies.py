@@ -23,6 +23,10 @@ class ServiceControlPoliciesArgs:
 
 
 class ServiceControlPolicies(pulumi.ComponentResource):
+    """One SCP per catalogue entry, minified, and an attachment per target the catalogue (or an
+    override) names; the policies are data, this component only deploys them.
+    """
+
     def __init__(self, name: str, args: ServiceControlPoliciesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:service_control_policies:ServiceControlPolicies", name, None, opts)
         self.policies: dict[str, aws.organizations.Policy] = {}

@@ -6,7 +6,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url")
+COMMAND_MODULES = ("plan", "scp_matrix", "diff", "verify", "studio_url", "adopt")
 
 app = typer.Typer(
     name="mlgov",

@@ -16,11 +16,29 @@ def repo() -> Path:
 
 
 @pytest.fixture(scope="session")
-def org_plan():
-    """The sample org stack, planned offline without the policy pack."""
+def sample_plans():
+    """Every sample stack, planned once per session without the policy pack, by stack name.
+
+    Plans are deterministic and tests only read them, so one plan serves every module.
+    """
     from mlgov.engine import plan_stacks
 
-    return plan_stacks(["org"]).stacks[0]
+    return {stack.name: stack for stack in plan_stacks().stacks}
+
+
+@pytest.fixture(scope="session")
+def org_plan(sample_plans):
+    """The sample org stack, planned offline without the policy pack."""
+    return sample_plans["org"]
+
+
+@pytest.fixture(scope="session")
+def all_plans():
+    """Every sample stack planned together (org, the environments, shared), by stack name."""
+    from mlgov.engine import plan_stacks
+
+    result = plan_stacks(["org", "sandbox", "dev", "preprod", "prod", "shared"])
+    return {stack.name: stack for stack in result.stacks}
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,12 @@ def check_budget(args: AccountBudgetArgs) -> None:
 
 
 class AccountBudget(pulumi.ComponentResource):
+    """A monthly COST budget for one account with e-mail alerts, plus the spend-limit action where the rules cap spend.
+
+    Alerts go out before the money is gone; in sandboxes the action stops new SageMaker spend
+    at 100 % of the limit, because sandboxes have no review step that would notice it.
+    """
+
     def __init__(self, name: str, args: AccountBudgetArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:budget:AccountBudget", name, None, opts)
         check_budget(args)

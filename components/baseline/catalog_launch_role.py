@@ -17,46 +17,49 @@ from mlgov.constants import SERVICE_CATALOG_LAUNCH_ROLE
 
 
 def catalog_launch_role(resource_name: str, account_id: pulumi.Input[str], tags: dict[str, str], opts: pulumi.ResourceOptions) -> aws.iam.Role:
-    return aws.iam.Role(
+    """The role, and its rights as an ``iam.RolePolicy`` (``Role.inline_policies`` is deprecated in pulumi-aws 7)."""
+    role = aws.iam.Role(
         resource_name,
         name=SERVICE_CATALOG_LAUNCH_ROLE,
         description="Service Catalog launch role for the approved ML products",
         assume_role_policy=document({"Effect": "Allow", "Principal": {"Service": "servicecatalog.amazonaws.com"}, "Action": "sts:AssumeRole"}),
-        inline_policies=[
-            {
-                "name": "provision-studio-user-profiles",
-                "policy": document(
-                    {
-                        "Effect": "Allow",
-                        "Action": [
-                            "cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:UpdateStack",
-                            "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents",
-                            "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate",
-                        ],
-                        "Resource": "*",
-                    },
-                    {
-                        "Effect": "Allow",
-                        "Action": ["sagemaker:CreateUserProfile", "sagemaker:DeleteUserProfile", "sagemaker:DescribeUserProfile", "sagemaker:UpdateUserProfile", "sagemaker:AddTags"],
-                        "Resource": "*",
-                    },
-                    {
-                        # Only roles of this account, and only to SageMaker (the profile's execution role).
-                        "Effect": "Allow",
-                        "Action": "iam:PassRole",
-                        "Resource": pulumi.Output.concat("arn:aws:iam::", account_id, ":role/*"),
-                        "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-                    },
-                    {
-                        # Service Catalog's own copies of product templates carry this tag (AWS launch-role guidance).
-                        "Effect": "Allow",
-                        "Action": "s3:GetObject",
-                        "Resource": "*",
-                        "Condition": {"StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}},
-                    },
-                ),
-            }
-        ],
         tags=tags,
         opts=opts,
     )
+    aws.iam.RolePolicy(
+        f"{resource_name}-policy",
+        name="provision-studio-user-profiles",
+        role=role.id,
+        policy=document(
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:UpdateStack",
+                    "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents",
+                    "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["sagemaker:CreateUserProfile", "sagemaker:DeleteUserProfile", "sagemaker:DescribeUserProfile", "sagemaker:UpdateUserProfile", "sagemaker:AddTags"],
+                "Resource": "*",
+            },
+            {
+                # Only roles of this account, and only to SageMaker (the profile's execution role).
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": pulumi.Output.concat("arn:aws:iam::", account_id, ":role/*"),
+                "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            },
+            {
+                # Service Catalog's own copies of product templates carry this tag (AWS launch-role guidance).
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}},
+            },
+        ),
+        opts=opts,
+    )
+    return role

@@ -56,6 +56,12 @@ def plan_subnets(cidr_block: str, zones: tuple[str, ...]) -> tuple[list[str], st
 
 
 class ProjectNetwork(pulumi.ComponentResource):
+    """The project's VPC: private subnets per zone, security groups, the VPC endpoints SageMaker needs,
+    and an internet gateway with NAT only where the environment's rules allow egress.
+
+    Private by default so data leaves only through endpoints the platform chose.
+    """
+
     def __init__(self, name: str, args: ProjectNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:network:ProjectNetwork", name, None, opts)
         private_cidrs, public_cidr = plan_subnets(args.cidr_block, args.availability_zones)

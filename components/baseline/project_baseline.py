@@ -88,6 +88,12 @@ def check_args(args: ProjectBaselineArgs) -> None:
 
 
 class ProjectBaseline(pulumi.ComponentResource):
+    """Everything inside one project account of one stage: the project key, the data and model
+    buckets, the VPC, the Studio domain with its profiles, the budget and, where products are
+    provisioned, the Service Catalog launch role. One component so every account of every
+    project starts from the same baseline.
+    """
+
     def __init__(self, name: str, args: ProjectBaselineArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_baseline:ProjectBaseline", name, None, opts)
         check_args(args)

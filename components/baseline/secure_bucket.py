@@ -77,6 +77,12 @@ def tls_only_policy(bucket_arn: pulumi.Input[str], *extra_statements: dict[str, 
 
 
 class SecureBucket(pulumi.ComponentResource):
+    """A bucket with versioning, SSE-KMS, a full public access block and a TLS-only policy.
+
+    Every bucket of the product goes through here so none can miss a companion the
+    guardrails require.
+    """
+
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:secure_bucket:SecureBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

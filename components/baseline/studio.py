@@ -2,7 +2,7 @@
 
 Attribute-based access (ABAC): every user profile carries the tag
 ``studiouserid=<user name>`` (``ABAC_TAG_KEY``). The Identity Center permission set
-(a later issue) passes the same attribute as a session tag (Identity Center
+passes the same attribute as a session tag (Identity Center
 "attributes for access control", e.g. ``studiouserid = ${path:userName}``), so an
 allowed request compares the principal's tag with the resource's tag::
 
@@ -254,6 +254,12 @@ def data_lake_read_statements(data_lake: DataLakeRead | None, region: str) -> tu
 
 
 class StudioDomain(pulumi.ComponentResource):
+    """A VpcOnly, IAM-auth, KMS-encrypted Studio domain, its execution role and a user profile per member.
+
+    Profiles carry the ``studiouserid`` tag the permission sets compare with the caller's
+    session tag, so each person opens only their own profile.
+    """
+
     def __init__(self, name: str, args: StudioDomainArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:studio:StudioDomain", name, None, opts)
         check_members(args.members)

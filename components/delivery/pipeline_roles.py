@@ -5,7 +5,8 @@
   repository and branch (OIDC) or by AWS CodePipeline of that account, and the
   pipeline administration role ``mlgov-pipeline-admin``, the only role the SCP
   ``protect-pipelines`` lets change pipeline resources (besides the platform's
-  own access role).
+  own access role). People reach it through the PipelineAdmin permission set,
+  which the environment stacks assign to the platform team on automation accounts.
 - In the project's **workload account** (Workloads_PreProd / Workloads_Prod):
   the deploy role ``mlgov-deploy-<project>``, trusted by exactly that pipeline
   role's ARN: no account root, no wildcard, no other principal.
@@ -23,14 +24,15 @@ import pulumi_aws as aws
 
 from components.baseline._policy import account_root, document, role_arn, service_trust
 from components.baseline.studio import execution_role_name
+from components.identity.access_rules import PermissionSetName, sso_role_pattern
 from components.naming import child_name
 from mlgov.constants import DEPLOY_ROLE_PREFIX, GITHUB_OIDC_HOST, PIPELINE_ADMIN_ROLE, PIPELINE_ROLE_PREFIX
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 ADMIN_MANAGED_POLICIES = ("AWSCodePipeline_FullAccess", "AWSCodeBuildAdminAccess")
-PLATFORM_ADMIN_SSO_ROLE = "aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*"
-"""Path and name of the roles Identity Center creates for users of the PlatformAdmin permission set."""
+PIPELINE_ADMIN_SSO_ROLE = sso_role_pattern(PermissionSetName.PIPELINE_ADMIN)
+"""The Identity Center role of the permission set assigned to the platform team on automation accounts."""
 
 
 def pipeline_role_name(project: str, environment: str) -> str:
@@ -130,6 +132,13 @@ def deploy_policy(args: PipelineRolesArgs) -> pulumi.Output[str]:
 
 
 class PipelineRoles(pulumi.ComponentResource):
+    """The pipeline and pipeline-admin roles in the automation account and the deploy role in the
+    workload account, each through its own account's provider.
+
+    Changes reach preprod and prod only through this path: the deploy role trusts exactly
+    the pipeline role.
+    """
+
     def __init__(self, name: str, args: PipelineRolesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:pipeline_roles:PipelineRoles", name, None, opts)
         in_automation = pulumi.ResourceOptions(parent=self, provider=args.automation_provider)
@@ -183,11 +192,11 @@ class PipelineRoles(pulumi.ComponentResource):
             description="Administers the delivery pipelines of this automation account (SCP protect-pipelines)",
             assume_role_policy=document(
                 {
-                    "Sid": "PlatformAdminsOfThisAccount",
+                    "Sid": "PipelineAdminsOfThisAccount",
                     "Effect": "Allow",
                     "Principal": {"AWS": account_root(args.automation_account_id)},
                     "Action": "sts:AssumeRole",
-                    "Condition": {"ArnLike": {"aws:PrincipalArn": role_arn(args.automation_account_id, PLATFORM_ADMIN_SSO_ROLE)}},
+                    "Condition": {"ArnLike": {"aws:PrincipalArn": role_arn(args.automation_account_id, PIPELINE_ADMIN_SSO_ROLE)}},
                 }
             ),
             max_session_duration=3600,

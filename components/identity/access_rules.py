@@ -26,7 +26,18 @@ class PermissionSetName(StrEnum):
     ML_ENGINEER = "MLEngineer"
     ML_ENGINEER_READ_ONLY = "MLEngineerReadOnly"
     PLATFORM_ADMIN = "PlatformAdmin"
+    PIPELINE_ADMIN = "PipelineAdmin"
     SECURITY_AUDIT = "SecurityAudit"
+
+
+def sso_role_pattern(permission_set: PermissionSetName) -> str:
+    """Path and name (IAM wildcards) of the role Identity Center creates in an account for a permission set.
+
+    Identity Center names it ``AWSReservedSSO_<permission set>_<suffix>`` under
+    ``/aws-reserved/sso.amazonaws.com/``, with or without a region segment, so the
+    pattern leaves the path between the two open.
+    """
+    return f"aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{permission_set.value}_*"
 
 
 class TeamGroup(StrEnum):
@@ -88,6 +99,12 @@ CORE_ACCOUNT_ACCESS: tuple[tuple[PlatformGroup, PermissionSetName], ...] = (
 )
 PROJECT_ACCOUNT_ACCESS: tuple[tuple[PlatformGroup, PermissionSetName], ...] = (
     (PlatformGroup.SECURITY_AUDITORS, PermissionSetName.SECURITY_AUDIT),
+)
+# Who administers the delivery pipelines: the platform team, through PipelineAdmin on the automation
+# accounts only. PipelineAdmin can do one thing there, assume mlgov-pipeline-admin, the role the SCP
+# protect-pipelines lets change pipelines (components/delivery/pipeline_roles.py trusts exactly it).
+AUTOMATION_ACCOUNT_ACCESS: tuple[tuple[PlatformGroup, PermissionSetName], ...] = (
+    (PlatformGroup.PLATFORM_ADMINS, PermissionSetName.PIPELINE_ADMIN),
 )
 
 

@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.identity.access_rules import (
+    AUTOMATION_ACCOUNT_ACCESS,
     CORE_ACCOUNT_ACCESS,
     PROJECT_ACCOUNT_ACCESS,
     AccountKind,
@@ -50,19 +51,26 @@ class ProjectAccessArgs:
     """Identity store id (org stack output ``identityStoreId``)."""
     permission_set_arns: pulumi.Input[dict[str, str]]
     """Permission set name -> ARN (org stack output ``permissionSets``)."""
-    platform_groups: dict[PlatformGroup, str] = field(default_factory=dict)
-    """Organization-wide groups configured in the org stack (security auditors read every project account)."""
+    platform_groups: dict[PlatformGroup, pulumi.Input[str]] = field(default_factory=dict)
+    """Organization-wide groups (security auditors read every project account; platform admins administer the
+    pipelines of automation accounts). A name may be an Output read from the org stack."""
 
 
 @dataclass(frozen=True)
 class Assignment:
     key: str
     """Stable resource-name part."""
-    group: str
-    """Display name of the Identity Center group."""
+    group: pulumi.Input[str]
+    """Display name of the Identity Center group (an Output when it comes from the org stack)."""
     permission_set: str
     """Permission set name (a key of the org stack's ``permissionSets``)."""
     account_id: pulumi.Input[str]
+    group_key: str = ""
+    """Identifies the group when its name is an Output, so each group is looked up once; defaults to the name."""
+
+    @property
+    def lookup_key(self) -> str:
+        return self.group_key or str(self.group)
 
 
 def assign_groups(
@@ -75,10 +83,12 @@ def assign_groups(
 ) -> dict[str, aws.ssoadmin.AccountAssignment]:
     """Look each group up once by display name and assign it; children of ``parent``."""
     group_ids: dict[str, pulumi.Output[str]] = {}
-    for group in dict.fromkeys(assignment.group for assignment in assignments):
-        group_ids[group] = aws.identitystore.get_group_output(
+    for assignment in assignments:
+        if assignment.lookup_key in group_ids:
+            continue
+        group_ids[assignment.lookup_key] = aws.identitystore.get_group_output(
             identity_store_id=identity_store_id,
-            alternate_identifier={"unique_attribute": {"attribute_path": "DisplayName", "attribute_value": group}},
+            alternate_identifier={"unique_attribute": {"attribute_path": "DisplayName", "attribute_value": assignment.group}},
             opts=pulumi.InvokeOutputOptions(parent=parent),
         ).group_id
     arns = pulumi.Output.from_input(permission_set_arns)
@@ -87,7 +97,7 @@ def assign_groups(
             child_name(name, assignment.key),
             instance_arn=instance_arn,
             permission_set_arn=arns.apply(_arn_of(assignment.permission_set)),
-            principal_id=group_ids[assignment.group],
+            principal_id=group_ids[assignment.lookup_key],
             principal_type="GROUP",
             target_id=assignment.account_id,
             target_type="AWS_ACCOUNT",
@@ -100,11 +110,11 @@ def assign_groups(
 def platform_assignments(
     accounts: dict[str, pulumi.Input[str]],
     grants: tuple[tuple[PlatformGroup, PermissionSetName], ...],
-    groups: dict[PlatformGroup, str],
+    groups: dict[PlatformGroup, pulumi.Input[str]],
 ) -> list[Assignment]:
     """Organization-wide groups on each account (keyed '<account key>-<group>-<permission set>'); unconfigured groups skipped."""
     return [
-        Assignment(f"{key}-{kebab(group.value)}-{permission_set.value.lower()}", groups[group], permission_set.value, account)
+        Assignment(f"{key}-{kebab(group.value)}-{permission_set.value.lower()}", groups[group], permission_set.value, account, group_key=f"platform:{group.value}")
         for key, account in accounts.items()
         for group, permission_set in grants
         if group in groups
@@ -112,6 +122,10 @@ def platform_assignments(
 
 
 class ProjectAccess(pulumi.ComponentResource):
+    """The project's Identity Center groups (and the platform's audit group) on its accounts of one stage,
+    as the stage table grants them, so access follows the catalogue rather than requests.
+    """
+
     def __init__(self, name: str, args: ProjectAccessArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:project_access:ProjectAccess", name, None, opts)
         assignments = [
@@ -120,6 +134,8 @@ class ProjectAccess(pulumi.ComponentResource):
             if grant.account in args.accounts
         ]
         assignments += platform_assignments({kind.value: account for kind, account in args.accounts.items()}, PROJECT_ACCOUNT_ACCESS, args.platform_groups)
+        automation = {kind.value: account for kind, account in args.accounts.items() if kind is AccountKind.AUTOMATION}
+        assignments += platform_assignments(automation, AUTOMATION_ACCOUNT_ACCESS, args.platform_groups)
         self.assignments = assign_groups(self, name, assignments, args.instance_arn, args.identity_store_id, args.permission_set_arns)
         self.register_outputs({"assignments": sorted(self.assignments)})
 

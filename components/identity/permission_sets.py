@@ -26,6 +26,7 @@ import pulumi_aws as aws
 
 from components.baseline.studio import ABAC_TAG_KEY
 from components.identity.access_rules import PermissionSetName
+from mlgov.constants import PIPELINE_ADMIN_ROLE
 from components.naming import child_name
 
 _ISO_DURATION = re.compile(r"^PT(?:(\d{1,2})H)?(?:(\d{1,2})M)?$")
@@ -117,6 +118,16 @@ def read_only_guards() -> list[dict[str, Any]]:
     ]
 
 
+def pipeline_admin_grants() -> dict[str, Any]:
+    """The one write path of PipelineAdmin: becoming the pipeline administration role of the account."""
+    return {
+        "Sid": "AssumeThePipelineAdminRole",
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Resource": f"arn:aws:iam::*:role/{PIPELINE_ADMIN_ROLE}",
+    }
+
+
 @dataclass(frozen=True)
 class PermissionSetSpec:
     name: PermissionSetName
@@ -139,7 +150,7 @@ class PermissionSetSpec:
 
 
 def standard_permission_sets() -> tuple[PermissionSetSpec, ...]:
-    """The five permission sets; session lengths shrink as power grows."""
+    """The six permission sets; session lengths shrink as power grows."""
     return (
         PermissionSetSpec(
             PermissionSetName.DATA_SCIENTIST,
@@ -169,6 +180,13 @@ def standard_permission_sets() -> tuple[PermissionSetSpec, ...]:
             managed_policies=(AWS_MANAGED + "AdministratorAccess",),
         ),
         PermissionSetSpec(
+            PermissionSetName.PIPELINE_ADMIN,
+            "The ML platform team on automation accounts: look, and assume the pipeline administration role.",
+            "PT1H",
+            managed_policies=(AWS_MANAGED + "job-function/ViewOnlyAccess",),
+            inline_policy=_document(pipeline_admin_grants()),
+        ),
+        PermissionSetSpec(
             PermissionSetName.SECURITY_AUDIT,
             "Security team: read-only audit of configuration across the organization.",
             "PT4H",
@@ -188,6 +206,11 @@ class PermissionSetsArgs:
 
 
 class PermissionSets(pulumi.ComponentResource):
+    """The organization's permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin,
+    SecurityAudit) with their managed and inline policies; the stacks assign them by role, never
+    by person.
+    """
+
     def __init__(self, name: str, args: PermissionSetsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:permission_sets:PermissionSets", name, None, opts)
         names = [spec.name for spec in args.specs]

@@ -23,6 +23,10 @@ class ContainerRepositoriesArgs:
 
 
 class ContainerRepositories(pulumi.ComponentResource):
+    """ECR repositories of approved base images: immutable tags, scan on push, KMS, pull only
+    for principals of the organization, so projects build on images the platform vetted.
+    """
+
     def __init__(self, name: str, args: ContainerRepositoriesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:container_repositories:ContainerRepositories", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -43,6 +43,10 @@ class DataLakeArgs:
 
 
 class DataLake(pulumi.ComponentResource):
+    """The data-lake zones and feature-store bucket in the data-lake account, Lake Formation settings
+    and the curated catalog database, readable by project dev accounts in the curated zone only.
+    """
+
     def __init__(self, name: str, args: DataLakeArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:data_lake:DataLake", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -27,6 +27,10 @@ class SharedKeyArgs:
 
 
 class SharedKey(pulumi.ComponentResource):
+    """A rotated customer managed key of one core account, with an alias, administered by that account
+    and usable by the services and readers its callers name.
+    """
+
     def __init__(self, name: str, args: SharedKeyArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:shared_key:SharedKey", name, None, opts)
         self.key, self.alias = rotated_key(

@@ -41,6 +41,10 @@ class LogArchiveArgs:
 
 
 class LogArchive(pulumi.ComponentResource):
+    """The organization's log bucket: Object Lock in GOVERNANCE mode, versioning, KMS, a policy that
+    lets the organization's CloudTrail and Config write and nobody but break-glass lose logs.
+    """
+
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:log_archive:LogArchive", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -38,6 +38,10 @@ class ModelRegistryArgs:
 
 
 class ModelRegistry(pulumi.ComponentResource):
+    """A model package group per project that deploys, with a resource policy that lets the project's
+    automation accounts register versions and its preprod/prod accounts read them.
+    """
+
     def __init__(self, name: str, args: ModelRegistryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:model_registry:ModelRegistry", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

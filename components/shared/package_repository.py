@@ -27,6 +27,10 @@ class PackageRepositoryArgs:
 
 
 class PackageRepository(pulumi.ComponentResource):
+    """A CodeArtifact domain (KMS) and a repository proxying public PyPI, readable inside the organization,
+    so project VPCs without internet still install approved packages.
+    """
+
     def __init__(self, name: str, args: PackageRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:package_repository:PackageRepository", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -57,6 +57,10 @@ class StudioCatalogArgs:
 
 
 class StudioCatalog(pulumi.ComponentResource):
+    """The Service Catalog portfolio with the Studio user-profile product, its launch constraint,
+    tag options and the shares to project dev accounts: self-service inside the guardrails.
+    """
+
     def __init__(self, name: str, args: StudioCatalogArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("mlgov:studio_catalog:StudioCatalog", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

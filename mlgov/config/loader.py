@@ -19,11 +19,15 @@ from mlgov.config.errors import ConfigError, ConfigIssue
 from mlgov.config.environment import EnvironmentStackConfig, ProjectCatalogue
 from mlgov.config.org import OrgStackConfig
 from mlgov.config.shared import SharedStackConfig, check_shared
+from mlgov.config.control_tower import check_control_tower
 from mlgov.config.references import (
     check_core_accounts,
     check_guardrail_targets,
+    check_identity_center,
     check_ou_tree,
     check_regions,
+    core_account_ous,
+    ou_parents,
 )
 from mlgov.constants import CONFIG_NAMESPACE, ENVIRONMENT_OU, Environment, StackKind
 
@@ -55,7 +59,10 @@ def _buildable_guardrails(raw: dict[str, Any]) -> list[str]:
 
 
 def _org_rules(raw: dict[str, Any]) -> list[ConfigIssue]:
-    return check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, _buildable_guardrails(raw))
+    return (
+        check_ou_tree(raw) + check_core_accounts(raw) + check_regions(raw) + check_guardrail_targets(raw, _buildable_guardrails(raw))
+        + check_control_tower(raw, ou_parents(raw), core_account_ous(raw)) + check_identity_center(raw)
+    )
 
 
 _RULES: dict[str, Callable[[dict[str, Any]], list[ConfigIssue]]] = {

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from mlgov.config.control_tower import ControlTowerSettings
 from mlgov.config.fields import (
     AccountName,
     ConfigModel,
@@ -22,6 +23,7 @@ from mlgov.config.fields import (
     TagKey,
     invalid,
 )
+from mlgov.control_tower import ancestors, registration_order
 from mlgov.environments import RULES
 from mlgov.naming import email_from_template
 from mlgov.guardrails.settings import GuardrailSettings
@@ -128,7 +130,9 @@ class OrgStackConfig(ConfigModel):
     guardrail_attachments: dict[str, list[str]] = {}
     """Override where a guardrail (by key) is attached: OU names or 'Root'."""
     identity_center: IdentityCenterSettings = IdentityCenterSettings()
-    """IAM Identity Center permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin, SecurityAudit)."""
+    """IAM Identity Center permission sets (DataScientist, MLEngineer, MLEngineerReadOnly, PlatformAdmin, PipelineAdmin, SecurityAudit)."""
+    control_tower: ControlTowerSettings = ControlTowerSettings()
+    """The landing zone (created here or existing) and the OUs it governs."""
 
     def platform_groups(self) -> dict[str, str]:
         """Organization-wide groups that are configured, keyed as components.identity.access_rules.PlatformGroup."""
@@ -166,6 +170,35 @@ class OrgStackConfig(ConfigModel):
         if self.regulated_ou.enabled and self.regulated_ou.name not in names:
             names.append(self.regulated_ou.name)
         return names
+
+    def ou_parents(self) -> dict[str, str]:
+        """OU name -> parent name (or 'Root'), in creation order."""
+        return {ou.name: ou.parent for ou in self.all_ous()}
+
+    def project_ous(self) -> list[str]:
+        """OUs the environment stacks place project accounts in (workload and automation OUs)."""
+        names = [rules.workload_ou for rules in RULES.values()] + [rules.automation_ou for rules in RULES.values() if rules.automation_ou]
+        return [str(name) for name in dict.fromkeys(names)]
+
+    def ous_to_register(self) -> list[str]:
+        """OUs this stack registers with Control Tower, parents first: every OU a control targets, every OU
+        that holds project accounts (the organization Config rule needs a recorder in each of them; the org
+        stack cannot exclude accounts it does not know), the extra ``registerOus``, and their ancestors."""
+        control_tower = self.control_tower
+        needed = [*self.workload_ous(), *self.project_ous(), *control_tower.register_ous]
+        return registration_order(needed, self.ou_parents(), control_tower.registered_ous)
+
+    def governed_ous(self) -> set[str]:
+        """Every OU Control Tower governs once this stack is applied (registered here or elsewhere)."""
+        parents = self.ou_parents()
+        outside = {ou for name in self.control_tower.registered_ous for ou in [name, *ancestors(name, parents)]}
+        return outside | set(self.ous_to_register())
+
+    def core_accounts_without_recorder(self) -> list[CoreAccount]:
+        """Core accounts with no AWS Config recorder: outside every governed OU and not one of the landing
+        zone's own accounts. The organization Config rule must exclude them."""
+        governed, recording = self.governed_ous(), set(self.control_tower.recording_account_roles())
+        return [account for account in self.core_accounts if account.ou not in governed and account.role not in recording]
 
     def guardrail_settings(self) -> GuardrailSettings:
         organization = self.organization

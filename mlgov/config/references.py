@@ -61,6 +61,15 @@ def ou_depth(name: str, parents: dict[str, str]) -> int | None:
     return depth
 
 
+def core_account_ous(raw: dict[str, Any]) -> dict[str, str]:
+    """Core account role -> the OU it is placed in, as configured."""
+    return {
+        str(entry.get("role")): str(entry.get("ou"))
+        for _, entry in _entries(raw, "coreAccounts")
+        if isinstance(entry.get("role"), str) and isinstance(entry.get("ou"), str)
+    }
+
+
 def _known_target(name: str, parents: dict[str, str]) -> bool:
     return name == ROOT or name in parents
 
@@ -198,3 +207,13 @@ def check_guardrail_targets(raw: dict[str, Any], known_policies: Iterable[str]) 
             if not _known_target(str(target), parents):
                 issues.append(_unknown_ou_issue(f"{path}[{index}]", target, parents))
     return issues
+
+
+def check_identity_center(raw: dict[str, Any]) -> list[ConfigIssue]:
+    """With Identity Center on, the platform team's group is required: it administers the core accounts
+    and, through PipelineAdmin, the delivery pipelines (no one else can reach mlgov-pipeline-admin)."""
+    settings = raw.get("identityCenter")
+    settings = settings if isinstance(settings, dict) else {}
+    if settings.get("enabled", True) is True and not settings.get("platformAdminsGroup"):
+        return [ConfigIssue(NS + "identityCenter.platformAdminsGroup", "is required while identityCenter.enabled is true: without it nobody can administer the core accounts or reach the pipeline administration role", "name the platform team's Identity Center group, e.g. ml-platform-admins")]
+    return []

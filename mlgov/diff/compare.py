@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from mlgov.diff.danger import replacement_causes
 from mlgov.diff.model import MISSING, PropertyChange, ResourceChange, StackDiff
 
 
@@ -110,7 +111,8 @@ def diff_stack(name: str, base: dict[str, Any] | None, head: dict[str, Any] | No
         if bool(old.get("protect")) != bool(new.get("protect")):
             changes.append(PropertyChange("(protect)", bool(old.get("protect")), bool(new.get("protect"))))
         if changes:
-            result.changed.append(ResourceChange(urn, new["type"], new["name"], "update", bool(new.get("protect")), changes))
+            result.changed.append(ResourceChange(urn, new["type"], new["name"], "update", bool(new.get("protect")), changes,
+                                                 replacement_causes(new["type"], changes)))
     base_violations = {_violation_key(v): v for v in (base or {}).get("violations", [])}
     head_violations = {_violation_key(v): v for v in (head or {}).get("violations", [])}
     result.violations_new = _sorted_violations([v for k, v in head_violations.items() if k not in base_violations])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlgov.force_replace import path_segments
+
 
 class DiffError(Exception):
     """The diff could not be made (unknown ref, not a git repository, a plan failed)."""
@@ -50,9 +52,9 @@ class PropertyChange:
 
     @property
     def top_key(self) -> str:
-        """The input property this change is under (``email`` for ``/email``)."""
-        first = self.path.split("#", 1)[0].split("/")
-        return _unescape(first[1]) if len(first) > 1 else ""
+        """The input property this change is under (``email`` for ``/email``; ``""`` for ``(protect)``)."""
+        names = path_segments(self.path) if self.path.startswith("/") else ()
+        return names[0] if names else ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "kind": self.kind}
@@ -63,29 +65,30 @@ class PropertyChange:
         return out
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 @dataclass
 class ResourceChange:
+    """One added, removed or updated resource; an update whose ``replace_causes`` is not empty is a replacement."""
+
     urn: str
     type: str
     name: str
     action: str  # add | remove | update
     protect: bool = False
     changes: list[PropertyChange] = field(default_factory=list)
+    replace_causes: list[str] = field(default_factory=list)  # the ForceNew property paths the changes hit
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"urn": self.urn, "type": self.type, "name": self.name, "action": self.action, "protect": self.protect}
         if self.action == "update":
             out["changes"] = [change.to_dict() for change in self.changes]
+            out["replace"] = bool(self.replace_causes)
+            out["replace_causes"] = list(self.replace_causes)
         return out
 
 
 @dataclass
 class Danger:
-    """A deletion or replacement of an account, OU, organization or policy."""
+    """A deletion or replacement of a stateful resource (:data:`mlgov.force_replace.STATEFUL_TYPES`)."""
 
     stack: str
     urn: str
@@ -95,11 +98,12 @@ class Danger:
     reason: str
     protected: bool
     dependents: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)  # for a replacement: the property paths that cause it
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "stack": self.stack, "urn": self.urn, "type": self.type, "name": self.name, "action": self.action,
-            "reason": self.reason, "protected": self.protected, "dependents": list(self.dependents),
+            "reason": self.reason, "protected": self.protected, "dependents": list(self.dependents), "causes": list(self.causes),
         }
 
 
@@ -150,6 +154,10 @@ class StackDiff:
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed or self.violations_new or self.violations_resolved or self.outputs)
+
+    @property
+    def replaced(self) -> list[ResourceChange]:
+        return [change for change in self.changed if change.replace_causes]
 
     @property
     def head_mandatory(self) -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ from mlgov.diff.model import MISSING, DiffReport, PropertyChange, ResourceChange
 MARKER = "<!-- mlgov-diff -->"
 VALUE_LIMIT = 300
 COMMENT_BUDGET = 60_000  # GitHub refuses comments over 65,536 characters
+REPLACEMENTS_SHOWN = 50
 MERMAID_CLASSES = {
     "changed": "fill:#fff3cd,stroke:#d39e00,stroke-width:3px",
     "added": "fill:#d4edda,stroke:#28a745,stroke-width:3px",
@@ -45,7 +46,13 @@ def _one_line(text: str) -> str:
 
 
 def _counts(stack: StackDiff) -> str:
-    return f"{len(stack.added)} added, {len(stack.removed)} removed, {len(stack.changed)} changed"
+    replaced = f" ({len(stack.replaced)} replaced)" if stack.replaced else ""
+    return f"{len(stack.added)} added, {len(stack.removed)} removed, {len(stack.changed)} changed{replaced}"
+
+
+def _replace_note(resource: ResourceChange) -> str:
+    """`` (replace: email, roleName)`` for a replacement, ``""`` for an update in place or an add/remove."""
+    return f" (replace: {', '.join(resource.replace_causes)})" if resource.replace_causes else ""
 
 
 def _stack_state(stack: StackDiff) -> str:
@@ -96,7 +103,7 @@ def to_text(report: DiffReport) -> str:
         lines.append("")
         lines.append(f"stack {stack.name}{_stack_state(stack)}: {_counts(stack)}")
         for mark, resource in _resource_rows(stack):
-            lines.append(f"  {mark} {resource.type} {resource.name}")
+            lines.append(f"  {mark} {resource.type} {resource.name}{_replace_note(resource)}")
             if mark == "~":
                 for change in resource.changes:
                     lines.extend(_change_lines(change, "      "))
@@ -168,9 +175,12 @@ def _summary_line(report: DiffReport) -> str:
     added = sum(len(s.added) for s in report.stacks)
     removed = sum(len(s.removed) for s in report.stacks)
     changed = sum(len(s.changed) for s in report.stacks)
+    replaced = sum(len(s.replaced) for s in report.stacks)
     new_mandatory = sum(1 for s in report.stacks for v in s.violations_new if v["level"] == "mandatory")
     parts = [f"{len(report.dangers)} destructive"] if report.dangers else []
     parts += [f"{added} to add", f"{removed} to remove", f"{changed} to change"]
+    if replaced:
+        parts.append(f"{replaced} of them replaced")
     if new_mandatory:
         parts.append(_plural(new_mandatory, "new mandatory violation"))
     return "**" + " · ".join(parts) + "**"
@@ -194,7 +204,7 @@ def _diff_lines(change: PropertyChange, gap: str) -> list[str]:
 def _diff_block(stack: StackDiff) -> list[str]:
     body: list[str] = []
     for mark, resource in _resource_rows(stack):
-        body.append(f"{mark} {resource.type} {resource.name}")
+        body.append(f"{mark} {resource.type} {resource.name}{_replace_note(resource)}")
         if mark == "~":
             for change in resource.changes:
                 body.extend(_diff_lines(change, "     "))
@@ -227,12 +237,12 @@ def to_markdown(report: DiffReport) -> str:
         "",
         _summary_line(report),
         "",
-        "| Stack | Added | Removed | Changed | Destructive | New violations | Resolved violations | Output changes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Stack | Added | Removed | Changed | Replaced | Destructive | New violations | Resolved violations | Output changes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for stack in report.stacks:
         lines.append(
-            f"| `{_md(stack.name)}` | {len(stack.added)} | {len(stack.removed)} | {len(stack.changed)} | {len(stack.dangers)} "
+            f"| `{_md(stack.name)}` | {len(stack.added)} | {len(stack.removed)} | {len(stack.changed)} | {len(stack.replaced)} | {len(stack.dangers)} "
             f"| {len(stack.violations_new)} | {len(stack.violations_resolved)} | {len(stack.outputs)} |"
         )
     if report.dangers:
@@ -243,6 +253,15 @@ def to_markdown(report: DiffReport) -> str:
                 shown = danger.dependents[:10]
                 more = f" and {len(danger.dependents) - 10} more" if len(danger.dependents) > 10 else ""
                 lines.append(f"  - resources depending on it: {', '.join(_code(n) for n in shown)}{more}")
+    replaced = [(stack, resource) for stack in report.stacks for resource in stack.replaced]
+    if replaced:
+        lines += ["", f"### Replacements ({len(replaced)})", "",
+                  "The provider deletes and re-creates these (a property it cannot update in place changed):", ""]
+        for stack, resource in replaced[:REPLACEMENTS_SHOWN]:
+            causes = ", ".join(_code(cause) for cause in resource.replace_causes)
+            lines.append(f"- {_short_type(resource.type)} {_code(resource.name)} (stack `{_md(stack.name)}`): caused by {causes}")
+        if len(replaced) > REPLACEMENTS_SHOWN:
+            lines.append(f"- and {len(replaced) - REPLACEMENTS_SHOWN} more (see the changes per stack, or `mlgov diff --format json`)")
     new = [v for s in report.stacks for v in s.violations_new]
     resolved = [v for s in report.stacks for v in s.violations_resolved]
     mandatory_left = [v for s in report.stacks for v in s.head_mandatory]

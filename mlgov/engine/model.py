@@ -25,6 +25,7 @@ class PlannedResource:
     outputs: dict[str, Any]
     retain_on_delete: bool = False
     import_id: str = ""
+    ignore_changes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,6 +44,21 @@ class StackPlan:
 
     def by_urn(self) -> dict[str, PlannedResource]:
         return {resource.urn: resource for resource in self.resources}
+
+    def waits_for(self, resource: PlannedResource, other: PlannedResource) -> bool:
+        """True when the engine creates ``resource`` only after ``other``: a path of dependencies
+        (``depends_on`` or inputs taken from another resource) leads from one to the other."""
+        by_urn = self.by_urn()
+        pending, seen = [resource.urn], set()
+        while pending:
+            current = by_urn[pending.pop()]
+            for dep in [*current.dependencies, *(urn for urns in current.property_dependencies.values() for urn in urns)]:
+                if dep == other.urn:
+                    return True
+                if dep not in seen and dep in by_urn:
+                    seen.add(dep)
+                    pending.append(dep)
+        return False
 
     def mandatory_violations(self) -> list[Violation]:
         return [violation for violation in self.violations if violation.level == "mandatory"]

@@ -177,6 +177,7 @@ class RecordingMonitor(MockMonitor):
             outputs=plain(outputs),
             retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
             import_id=getattr(request, "importId", ""),
+            ignore_changes=sorted(set(getattr(request, "ignoreChanges", []))),
         )
 
     def _default_provider(self, package: str) -> str:

@@ -14,7 +14,7 @@ from components.project_account_set import ProjectAccountSet, ProjectAccountSetA
 from mlgov.config.environment import EnvironmentStackConfig, Project
 from mlgov.constants import CURATED_ZONE, CoreAccountRole
 from mlgov.environments import rules_for
-from mlgov.programs.org_outputs import core_account_id
+from mlgov.programs.org_outputs import core_account_id, org_platform_group
 
 
 def _ou_id(ous: pulumi.Output, name: str) -> pulumi.Output[str]:
@@ -88,6 +88,17 @@ def build_environment_stack(config: EnvironmentStackConfig) -> None:
     )
 
 
+def _platform_groups(config: EnvironmentStackConfig, org: pulumi.StackReference, account_set: ProjectAccountSet) -> dict[PlatformGroup, pulumi.Input[str]]:
+    """Security auditors from this stack's settings; where there is an automation account, the platform
+    admins the org stack names (they administer its pipelines through PipelineAdmin)."""
+    groups: dict[PlatformGroup, pulumi.Input[str]] = {}
+    if config.security_auditors_group:
+        groups[PlatformGroup.SECURITY_AUDITORS] = config.security_auditors_group
+    if account_set.automation is not None:
+        groups[PlatformGroup.PLATFORM_ADMINS] = org_platform_group(org.require_output("platformGroups"), PlatformGroup.PLATFORM_ADMINS.value)
+    return groups
+
+
 def _assign_groups(config: EnvironmentStackConfig, org: pulumi.StackReference, project: Project, account_set: ProjectAccountSet) -> None:
     """The project's groups on its accounts, per the stage table; through the management account's provider."""
     accounts = {AccountKind.WORKLOAD: account_set.workload.id}
@@ -102,8 +113,6 @@ def _assign_groups(config: EnvironmentStackConfig, org: pulumi.StackReference, p
             instance_arn=org.require_output("identityCenterInstanceArn"),
             identity_store_id=org.require_output("identityStoreId"),
             permission_set_arns=org.require_output("permissionSets"),
-            platform_groups=(
-                {PlatformGroup.SECURITY_AUDITORS: config.security_auditors_group} if config.security_auditors_group else {}
-            ),
+            platform_groups=_platform_groups(config, org, account_set),
         ),
     )

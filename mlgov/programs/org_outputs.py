@@ -20,3 +20,14 @@ def core_account_id(accounts: pulumi.Output, role: CoreAccountRole) -> pulumi.Ou
         return values[role.value]["id"]
 
     return accounts.apply(pick)
+
+
+def org_platform_group(groups: pulumi.Output, key: str) -> pulumi.Output[str]:
+    """Display name of an organization-wide group from the org stack's ``platformGroups`` output."""
+
+    def pick(values: dict) -> str:
+        if not values or key not in values:
+            raise MissingOrgOutput(f"the org stack names no '{key}' group; set mlgov:identityCenter.platformAdminsGroup and run the org stack")
+        return values[key]
+
+    return groups.apply(pick)

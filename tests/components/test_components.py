@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mlgov.constants import S3_ENCRYPTION_CONFIG_RULE, ControlIdentifier, TypeToken
+from mlgov.constants import TypeToken
 from mlgov.engine.runner import run_under_monitor
 from mlgov.guardrails import Statement, ServiceControlPolicy
 
@@ -97,16 +97,3 @@ def test_policies_render_minified_and_attach_to_each_target():
     assert sorted(a.inputs["targetId"] for a in attachments) == ["ou-ab12-sandbox1", "r-ab12"]
     assert {a.inputs["policyId"] for a in attachments} == {policies["mlgov-one"].id}
 
-
-def test_controls_target_ou_arns_one_at_a_time():
-    from components.control_tower_controls import ControlTowerControls, ControlTowerControlsArgs
-
-    targets = {"Workloads_Dev": "arn:aws:organizations::111111111111:ou/o-abcdefghij/ou-ab12-devdevde"}
-    result = plan(lambda: ControlTowerControls("controls", ControlTowerControlsArgs(home_region="eu-west-1", targets=targets)))
-    controls = result.of_type(TypeToken.CONTROL_TOWER_CONTROL)
-    assert {c.inputs["controlIdentifier"] for c in controls} == {c.arn("eu-west-1") for c in ControlIdentifier}
-    assert {c.inputs["targetIdentifier"] for c in controls} == set(targets.values())
-    # A chain: every control but the first waits for exactly one other.
-    assert sorted(len(c.dependencies) for c in controls) == [0, 1, 1]
-    (rule,) = result.of_type(TypeToken.CONFIG_ORGANIZATION_MANAGED_RULE)
-    assert rule.inputs["ruleIdentifier"] == S3_ENCRYPTION_CONFIG_RULE

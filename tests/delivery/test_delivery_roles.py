@@ -14,7 +14,6 @@ from fnmatch import fnmatchcase
 import pytest
 
 from mlgov.constants import TypeToken
-from mlgov.engine import plan_stacks
 from mlgov.guardrails import GuardrailSettings, build_catalogue
 
 STAGES = ["preprod", "prod"]
@@ -22,9 +21,8 @@ PROJECTS = {"churn-model": "github", "demand-forecast": "codepipeline"}
 
 
 @pytest.fixture(scope="module")
-def plans():
-    result = plan_stacks(["org", *STAGES])
-    return {stack.name: stack for stack in result.stacks}
+def plans(sample_plans):
+    return sample_plans
 
 
 def _account_ids(plan):

@@ -7,8 +7,11 @@ working tree, diffs, and restores it with ``git checkout``.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,6 +95,18 @@ def names(resources):
     return {(r.type, r.name) for r in resources}
 
 
+def cli_diff(monkeypatch, cache, *args: str):
+    """``mlgov diff <args>`` through the CLI; with a cache, the base plans of this module are reused."""
+    import mlgov.diff
+    from mlgov.cli import _register_commands, app
+
+    if cache is not None:
+        real = mlgov.diff.run_diff
+        monkeypatch.setattr(mlgov.diff, "run_diff", lambda base, stacks, repo, **options: real(base, stacks, repo=repo, cache=cache, **options))
+    _register_commands()
+    return CliRunner().invoke(app, ["diff", *args])
+
+
 # ---- the cases of the issue -----------------------------------------------------------------
 
 
@@ -116,7 +131,9 @@ def test_scp_statement_change_reaches_every_ou_and_account(repo, cache):
         report = run_diff("main", ["org"], repo=repo, cache=cache)
         again = run_diff("main", ["org"], repo=repo)  # no cache: a second base worktree and subprocess
     org = stack(report, "org")
-    assert not org.added and not org.removed and not report.dangers
+    assert not org.removed and not report.dangers
+    # A new allowed region gets its GuardDuty and Security Hub administration, nothing else is added.
+    assert org.added and all(r.name.endswith("-eu-north-1") and r.name.startswith("security-services-") for r in org.added)
     changed = {r.name: r for r in org.changed}
     policy = changed["scp-region-allow-list"]
     assert policy.type == POLICY
@@ -162,8 +179,12 @@ def test_account_email_change_is_destructive_and_a_rename_is_not(repo, cache):
     email = [c for c in changed["account-log-archive"].changes if c.path == "/email"]
     assert email == [PropertyChange("/email", "aws+log-archive@example.com", "aws-logs@example.com")]
     assert [c.path for c in changed["account-data-lake"].changes] == ["/name"]
+    # One account replaced, for its email; the rename is in place.
+    assert changed["account-log-archive"].replace_causes == ["email"]
+    assert changed["account-data-lake"].replace_causes == []
+    assert [r.name for r in stack(report, "org").replaced] == ["account-log-archive"]
     (danger,) = report.dangers
-    assert (danger.name, danger.action, danger.type) == ("account-log-archive", "replace", ACCOUNT)
+    assert (danger.name, danger.action, danger.type, danger.causes) == ("account-log-archive", "replace", ACCOUNT, ["email"])
     assert "`email`" in danger.reason and danger.protected
     # The account created five places later waits for it (creation waves), and the Identity
     # Center assignments target it: all are listed as depending on it.
@@ -171,6 +192,7 @@ def test_account_email_change_is_destructive_and_a_rename_is_not(repo, cache):
         "account-shared-services",
         "core-access-log-archive-platform-admins-platformadmin",
         "core-access-log-archive-security-auditors-securityaudit",
+        "landing-zone-landing-zone",  # the landing zone's logs go to that account
     ]
     markdown = to_markdown(report)
     assert markdown.index("### ⛔ Destructive changes") < markdown.index("### Changes per stack")
@@ -186,18 +208,7 @@ def test_dropping_a_required_guardrail_shows_the_violation_and_exits_1(repo, cac
 
     with edited(repo, "stacks/Pulumi.org.yaml", edit):
         report = run_diff("main", ["org"], repo=repo, cache=cache)
-        import mlgov.diff
-
-        real = mlgov.diff.run_diff
-        monkeypatch.setattr(mlgov.diff, "run_diff", lambda base, stacks, repo, **options: real(base, stacks, repo=repo, cache=cache, **options))
-        from mlgov.cli import _register_commands, app
-
-        _register_commands()
-        if not any(c.name == "diff" for c in app.registered_commands):
-            from mlgov.commands import diff as diff_command
-
-            diff_command.register(app)
-        result = CliRunner().invoke(app, ["diff", "--base", "main", "org", "--format", "markdown", "--project-dir", str(repo)])
+        result = cli_diff(monkeypatch, cache, "--base", "main", "org", "--format", "markdown", "--project-dir", str(repo))
     org = stack(report, "org")
     assert names(org.removed) == {(ATTACHMENT, "scp-deny-sagemaker-endpoints-sandbox")}
     new = [v for v in org.violations_new if v["policy"] == "endpoint-deny-attachment"]
@@ -248,14 +259,7 @@ def test_unknown_ref_and_not_a_repo_are_bad_input(repo, tmp_path):
     (plain / "Pulumi.yaml").write_text("name: mlgov\n")
     with pytest.raises(DiffError, match="not inside a git repository"):
         run_diff("main", ["org"], repo=plain)
-    from mlgov.cli import _register_commands, app
-
-    _register_commands()
-    if not any(c.name == "diff" for c in app.registered_commands):
-        from mlgov.commands import diff as diff_command
-
-        diff_command.register(app)
-    result = CliRunner().invoke(app, ["diff", "--base", "no-such-branch", "org", "--project-dir", str(repo)])
+    result = cli_diff(None, None, "--base", "no-such-branch", "org", "--project-dir", str(repo))
     assert result.exit_code == 2
 
 
@@ -310,3 +314,113 @@ def test_the_mermaid_check_rejects_bad_blocks():
     ):
         with pytest.raises(AssertionError):
             check_mermaid(bad)
+
+
+# ---- replacements and their causes ------------------------------------------------------------
+
+LOG_BUCKET_CODE = "components/shared/log_archive.py"
+CATALOG_TEMPLATE = "components/shared/templates/studio-user-profile.yaml"
+BUCKET = "aws:s3/bucket:Bucket"
+CATALOG_TYPES = ("aws:servicecatalog/product:Product", "aws:servicecatalog/provisioningArtifact:ProvisioningArtifact")
+
+
+# The working tree is planned in-process, with the code the process imported: a commit that
+# changes code is diffed in a process started in the repository, as `mlgov diff` runs in CI.
+DIFF_IN_REPO = """
+import json
+from pathlib import Path
+
+from mlgov.diff import run_diff
+from mlgov.diff.render import render
+
+report = run_diff("HEAD~1", ["org", "shared"], repo=Path.cwd())
+print(json.dumps({"exit": report.exit_code, **{fmt: render(report, fmt) for fmt in ("text", "markdown", "json")}}))
+"""
+
+
+def test_a_commit_changing_an_account_email_a_bucket_name_and_a_catalog_template_shows_three_replacements(tmp_path):
+    project = make_repo(tmp_path / "replacements")
+    org_file = project / "stacks" / "Pulumi.org.yaml"
+    document = yaml.safe_load(org_file.read_text())
+    (log_archive,) = [a for a in org_config(document)["mlgov:coreAccounts"] if a["role"] == "log-archive"]
+    log_archive["email"] = "aws-logs@example.com"
+    org_file.write_text(yaml.safe_dump(document, sort_keys=False))
+    code = project / LOG_BUCKET_CODE
+    assert '"org-logs"' in code.read_text()
+    code.write_text(code.read_text().replace('"org-logs"', '"org-log-archive"'))
+    template = project / CATALOG_TEMPLATE
+    template.write_text(template.read_text() + "# revision 2\n")
+    git(project, "commit", "-qam", "email, bucket name and catalog template")
+
+    env = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", DIFF_IN_REPO], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    outputs = json.loads(done.stdout)
+    document = json.loads(outputs["json"])
+
+    replaced = {(s["name"], c["type"], c["name"]): c["replace_causes"] for s in document["stacks"] for c in s["changed"] if c["replace"]}
+    assert replaced[("org", ACCOUNT, "account-log-archive")] == ["email"]
+    (bucket,) = [key for key in replaced if key[1] == BUCKET]
+    assert bucket[0] == "shared" and replaced[bucket] == ["bucket"]
+    assert bucket[2] == "log-archive-logs-bucket", bucket  # the bucket whose name the commit changed
+    (catalog,) = [key for key in replaced if key[1] in CATALOG_TYPES]
+    assert catalog[0] == "shared" and replaced[catalog] in (["provisioningArtifactParameters"], ["templateUrl"])
+    # The account, the bucket and the product are stateful: each replacement is destructive, with its cause.
+    dangers = {(d["stack"], d["type"], d["name"]): d for d in document["destructive"]}
+    for key in (("org", ACCOUNT, "account-log-archive"), bucket, catalog):
+        assert dangers[key]["action"] == "replace" and dangers[key]["causes"] == replaced[key]
+        assert f"`{replaced[key][0]}`" in dangers[key]["reason"]
+    # Text and markdown name each replacement and its cause too.
+    text, markdown = outputs["text"], outputs["markdown"]
+    for _, _, name in (("org", ACCOUNT, "account-log-archive"), bucket, catalog):
+        cause = replaced[next(key for key in replaced if key[2] == name)][0]
+        assert f"{name} (replace: {cause})" in text
+        assert f"`{name}` (stack `" in markdown and f"caused by `{cause}`" in markdown
+    assert "### Replacements" in markdown and "Replaced |" in markdown
+
+
+def _short(token: str) -> str:
+    return token.rsplit(":", 1)[-1]
+
+
+def test_removing_one_project_from_a_stack_flags_its_account_deletion_and_nothing_else(repo, cache):
+    def edit(document):
+        (project,) = [p for p in document["projects"] if p["name"] == "churn-model"]
+        project["stages"] = [stage for stage in project["stages"] if stage != "dev"]
+
+    with edited(repo, "stacks/projects.yaml", edit):
+        report = run_diff("main", ["dev"], repo=repo, cache=cache)
+    dev = stack(report, "dev")
+    assert not dev.added and dev.removed
+    assert all("churn-model" in r.name for r in dev.removed), sorted(r.name for r in dev.removed)
+    deletions = {d.name: d for d in report.dangers if d.type == ACCOUNT}
+    assert list(deletions) == ["account-churn-model-dev"]
+    account = deletions["account-churn-model-dev"]
+    assert account.action == "delete" and account.protected and "protected" in account.reason
+    # The other project in dev keeps its account: nothing of it is removed or flagged.
+    assert all("churn-notebooks" not in d.name for d in report.dangers)
+    assert {d.type for d in report.dangers} >= {ACCOUNT, BUCKET, "aws:kms/key:Key", "aws:sagemaker/domain:Domain"}
+    assert "**delete** Account `account-churn-model-dev`" in to_markdown(report)
+
+
+def test_one_changed_account_role_name_is_one_replacement(org_plan_dict):
+    head = json.loads(json.dumps(org_plan_dict))
+    accounts = [r for r in head["resources"] if r["type"] == ACCOUNT]
+    assert len(accounts) == 8
+    accounts[0]["inputs"]["roleName"] = "OrganizationAccountAccessRoleV2"
+    diffs, _ = diff_plans({"org": org_plan_dict}, {"org": head}, ["org"])
+    (org,) = diffs
+    assert [(r.name, r.replace_causes) for r in org.changed] == [(accounts[0]["name"], ["roleName"])]
+    (danger,) = org.dangers
+    assert (danger.name, danger.action, danger.causes, danger.protected) == (accounts[0]["name"], "replace", ["roleName"], True)
+
+
+def test_a_changed_non_stateful_resource_is_marked_replaced_but_not_destructive(org_plan_dict):
+    head = json.loads(json.dumps(org_plan_dict))
+    attachment = next(r for r in head["resources"] if r["type"] == ATTACHMENT)
+    attachment["inputs"]["targetId"] = "ou-moved-elsewhere"
+    diffs, _ = diff_plans({"org": org_plan_dict}, {"org": head}, ["org"])
+    (org,) = diffs
+    (changed,) = org.changed
+    assert (changed.name, changed.replace_causes) == (attachment["name"], ["targetId"])
+    assert org.dangers == []

@@ -32,9 +32,8 @@ EXPECTED_GRANTS = {
 
 
 @pytest.fixture(scope="module")
-def plans():
-    result = plan_stacks(["org", *ENVIRONMENTS])
-    return {stack.name: stack for stack in result.stacks}
+def plans(sample_plans):
+    return sample_plans
 
 
 def _permission_sets(plan):
@@ -63,7 +62,7 @@ def test_org_exports_the_identity_center_instance_and_every_permission_set(plans
     assert org.outputs["identityCenterInstanceArn"] == fake.sso_instance_arn
     assert org.outputs["identityStoreId"] == fake.identity_store_id
     sets = _permission_sets(org)
-    assert set(sets) == {"DataScientist", "MLEngineer", "MLEngineerReadOnly", "PlatformAdmin", "SecurityAudit"}
+    assert set(sets) == {"DataScientist", "MLEngineer", "MLEngineerReadOnly", "PlatformAdmin", "PipelineAdmin", "SecurityAudit"}
     assert org.outputs["permissionSets"] == {name: r.outputs["arn"] for name, r in sets.items()}
     for r in sets.values():
         assert r.inputs["instanceArn"] == fake.sso_instance_arn
@@ -72,7 +71,8 @@ def test_org_exports_the_identity_center_instance_and_every_permission_set(plans
 
 def test_session_durations_shrink_as_power_grows(plans):
     durations = {name: r.inputs["sessionDuration"] for name, r in _permission_sets(plans["org"]).items()}
-    assert durations == {"DataScientist": "PT8H", "MLEngineer": "PT8H", "MLEngineerReadOnly": "PT4H", "PlatformAdmin": "PT1H", "SecurityAudit": "PT4H"}
+    assert durations == {"DataScientist": "PT8H", "MLEngineer": "PT8H", "MLEngineerReadOnly": "PT4H", "PlatformAdmin": "PT1H",
+                         "PipelineAdmin": "PT1H", "SecurityAudit": "PT4H"}
 
 
 def test_administrator_access_only_for_the_platform_team_and_audit_is_read_only(plans):
@@ -140,6 +140,9 @@ def test_assignments_follow_the_stage_table(plans, env):
         assert settings.security_auditors_group == "security-auditors"
         for account in (a for a in accounts.values() if a.startswith(f"{project.name}-{env}")):
             expected.add((account, group_id("security-auditors"), "SecurityAudit"))
+        # The platform team (the org stack's platformAdminsGroup) administers the pipelines of automation accounts.
+        for account in (a for a in accounts.values() if a == f"{project.name}-{env}-automation"):
+            expected.add((account, group_id("ml-platform-admins"), "PipelineAdmin"))
     for assignment in plan.of_type(TypeToken.SSO_ACCOUNT_ASSIGNMENT):
         inputs = assignment.inputs
         assert inputs["principalType"] == "GROUP" and inputs["targetType"] == "AWS_ACCOUNT"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policypacks" / "ml-guardrails"
 if str(PACK_DIR) not in sys.path:
@@ -30,6 +31,8 @@ from mlgov.policy_runner import Analysis, Violation, analyze_full  # noqa: E402
 
 PROJECT = "mlgov"
 STACK = "org"
+PACK_VERSION = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())["version"]
+"""The pack's version, as `pulumi policy publish` reads it."""
 PROVIDER_URN = f"urn:pulumi:{STACK}::{PROJECT}::{TypeToken.AWS_PROVIDER}::default_7_51_1"
 STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::{TypeToken.STACK}::{PROJECT}-{STACK}"
 
@@ -39,7 +42,7 @@ __all__ = ["UNKNOWN", "res", "Stack", "scp_doc"]
 class _InProcess:
     def __init__(self) -> None:
         self._servicer = _PolicyAnalyzerServicer(
-            "ml-guardrails", "0.0.1", ALL_POLICIES, EnforcementLevel.MANDATORY, INITIAL_CONFIG)
+            "ml-guardrails", PACK_VERSION, ALL_POLICIES, EnforcementLevel.MANDATORY, INITIAL_CONFIG)
 
     def __getattr__(self, method: str) -> Any:
         rpc = getattr(self._servicer, method)
@@ -93,8 +96,10 @@ class Stack:
 @pytest.fixture
 def run_full(monkeypatch):
     """Run the pack; the Analysis carries the violations and the not-applicable policies."""
-    def _run(stack: Stack | list[dict], *, environment: str | None = None, config: dict | None = None) -> Analysis:
+    def _run(stack: Stack | list[dict], *, environment: str | None = None, config: dict | None = None,
+             settings: dict | None = None) -> Analysis:
         stack_config = {"mlgov:environment": environment} if environment else {}
+        stack_config.update(settings or {})
         monkeypatch.setenv("PULUMI_CONFIG", json.dumps(stack_config))
         resources = (stack if isinstance(stack, Stack) else Stack(stack)).all()
         return analyze_full(_InProcess(), resources, project=PROJECT, stack=STACK, stack_config=stack_config,

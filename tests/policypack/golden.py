@@ -14,6 +14,8 @@ ACCOUNT = TypeToken.ACCOUNT
 POLICY = TypeToken.POLICY
 ATTACH = TypeToken.POLICY_ATTACHMENT
 CONTROL = TypeToken.CONTROL_TOWER_CONTROL
+REGISTRATION = TypeToken.CONTROL_TOWER_BASELINE
+CT_BASELINE = "arn:aws:controltower:eu-west-1::baseline/17BSJV3IGJ2QSGA2"
 ROOT_ID = "r-ab12"
 BASELINE = ["mlgov-deny-leave-organization", "mlgov-deny-root-user", "mlgov-protect-security-services", "mlgov-region-allow-list"]
 ML = ["mlgov-sagemaker-require-vpc", "mlgov-sagemaker-require-kms", "mlgov-sagemaker-require-encryption-in-transit", "mlgov-sagemaker-require-tags"]
@@ -79,12 +81,22 @@ def org_stack(*, accounts: int = 2) -> Stack:
         attach(p, "Workloads")
     attach(ENDPOINT_DENY, "Sandbox")
     attach(ENDPOINT_DENY, "Workloads_Dev")
+    previous: list[str] = []
+    registrations: dict[str, str] = {}
+    for name in ("Workloads", "Workloads_Dev", "Workloads_PreProd", "Workloads_Prod"):
+        # Registered parents first, one OU operation at a time.
+        r = res(REGISTRATION, f"register-{name}", {"baselineIdentifier": CT_BASELINE, "baselineVersion": "5.0",
+                                                    "targetIdentifier": ou_arn(name)},
+                deps=previous, pdeps={"targetIdentifier": [urns[name]]})
+        registrations[name] = r["urn"]
+        previous = [r["urn"]]
+        resources.append(r)
     for name in ("Workloads_Dev", "Workloads_PreProd", "Workloads_Prod"):
         for control in CONTROLS:
             resources.append(res(CONTROL, f"ctl-{name}-{control}",
                                  {"controlIdentifier": f"arn:aws:controltower:eu-west-1::control/{control}",
                                   "targetIdentifier": ou_arn(name)},
-                                 pdeps={"targetIdentifier": [urns[name]]}))
+                                 deps=[registrations[name]], pdeps={"targetIdentifier": [urns[name]]}))
     for i in range(accounts):
         resources.append(res(ACCOUNT, f"acct-{i}", {"name": f"ml-project-{i}", "email": f"aws+ml{i}@example.com",
                                                      "parentId": ou_id("Workloads_Dev"), "closeOnDeletion": False},

@@ -63,11 +63,9 @@ def catalogue_plan() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def sample_org_plan() -> dict[str, Any]:
-    """The real `org` stack of the sample organization, planned offline."""
-    from mlgov.engine import plan_stacks
-
-    return json.loads(json.dumps(plan_stacks(["org"]).to_dict()))["stacks"][0]
+def sample_org_plan(org_plan) -> dict[str, Any]:
+    """The real `org` stack of the sample organization, planned offline, as plan-file JSON."""
+    return json.loads(json.dumps(org_plan.to_dict()))
 
 
 @pytest.fixture(scope="session")

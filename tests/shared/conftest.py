@@ -1,4 +1,4 @@
-"""The shared stack planned once per module, with the org and environment stacks it reads."""
+"""The shared stack, with the org and environment stacks it reads, from the session's sample plans."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ import pytest
 
 
 @pytest.fixture(scope="package")
-def plans():
-    from mlgov.engine import plan_stacks
-
-    result = plan_stacks(["org", "dev", "preprod", "prod", "shared"])
-    return {stack.name: stack for stack in result.stacks}
+def plans(sample_plans):
+    return sample_plans
 
 
 @pytest.fixture(scope="package")

@@ -125,6 +125,19 @@ def stack_config() -> dict[str, str]:
     return data if isinstance(data, dict) else {}
 
 
+def stack_setting(key: str) -> Any:
+    """The stack's ``mlgov:<key>`` (or ``<project>:<key>``) setting, JSON objects decoded; None when absent."""
+    cfg = stack_config()
+    project = os.environ.get("PULUMI_PROJECT", "mlgov")
+    value = cfg.get(f"mlgov:{key}", cfg.get(f"{project}:{key}"))
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return None
+    return value
+
+
 def environment() -> str | None:
     """The stack's environment (sandbox|dev|preprod|prod) from stack config, or None for
     stacks without one (org, shared)."""

@@ -27,6 +27,8 @@ class Res:
     parent: str | None
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    provider_props: dict[str, Any] = field(default_factory=dict)
+    """Inputs of the resource's provider (region, allowedAccountIds, defaultTags ...); {} when unknown."""
 
     @property
     def id(self) -> Any:
@@ -34,6 +36,12 @@ class Res:
 
     def get(self, *path: Any) -> Any:
         return dig(self.props, *path)
+
+    @property
+    def region(self) -> Any:
+        """Where the resource lives: its own ``region`` argument, else its provider's region (None if neither says)."""
+        own = self.get("region")
+        return own if own is not None else self.provider_props.get("region")
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class StackView:
                     parent=r.parent.urn if getattr(r, "parent", None) is not None else None,
                     dependencies=[d.urn for d in (r.dependencies or [])],
                     property_dependencies={k: [d.urn for d in v] for k, v in (r.property_dependencies or {}).items()},
+                    provider_props=plain(dict(r.provider.props or {})) if getattr(r, "provider", None) is not None else {},
                 )
             )
         self.by_urn = {r.urn: r for r in self.resources}
@@ -102,6 +111,28 @@ class StackView:
             return []
         found = [c for c in self.of_type(*types) if c.id == value or (not is_unknown(c.get("arn")) and c.get("arn") == value)]
         return found
+
+    def direct_dependencies(self, res: Res) -> set[str]:
+        """URNs ``res`` waits for: its dependencies and the resources its inputs come from."""
+        deps = set(res.dependencies)
+        for urns in res.property_dependencies.values():
+            deps.update(urns)
+        deps.discard(res.urn)
+        return {d for d in deps if d in self.by_urn}
+
+    def waits_for(self, res: Res, other: Res) -> bool:
+        """True when ``res`` is created only after ``other`` (a dependency path from one to the other)."""
+        seen: set[str] = set()
+        pending = [res.urn]
+        while pending:
+            urn = pending.pop()
+            for dep in self.direct_dependencies(self.by_urn[urn]):
+                if dep == other.urn:
+                    return True
+                if dep not in seen:
+                    seen.add(dep)
+                    pending.append(dep)
+        return False
 
     def depends_on_type(self, res: Res, key: str, type_: str) -> bool:
         return any(self.by_urn[u].type == type_ for u in res.property_dependencies.get(key, []) if u in self.by_urn)

@@ -9,6 +9,8 @@ from . import (
     account_email,
     account_protection,
     baseline_scps_at_root,
+    config_rule_recorders,
+    controls_on_registered_ous,
     endpoint_deny_attachment,
     name_lengths,
     ou_depth,
@@ -20,6 +22,7 @@ from . import (
     s3_tls_only,
     s3_versioning,
     sagemaker_domain_vpc_kms,
+    security_service_admins,
     sagemaker_endpoint_environment,
     sagemaker_notebook_hardening,
     sagemaker_vpc_kms,
@@ -40,6 +43,8 @@ MODULES = (
     account_email,
     account_creation_concurrency,
     workload_ou_controls,
+    controls_on_registered_ous,
+    config_rule_recorders,
     workload_ou_ml_scps,
     endpoint_deny_attachment,
     baseline_scps_at_root,
@@ -54,17 +59,17 @@ MODULES = (
     required_tags,
     resource_policy_principals,
     permission_set_admin,
+    security_service_admins,
 )
 
 ALL_POLICIES = [m.POLICY for m in MODULES]
 
-# The pack's initial config (PolicyPack(initial_config=...)). FullAWSAccess occupies one SCP
-# slot on every target; Control Tower adds its own on registered OUs: raise
-# reservedSlotsPerTarget through --policy-pack-config if so. The level is stated because
-# proto3 cannot tell an unset level from "advisory".
+# The pack's initial config (PolicyPack(initial_config=...)). Three SCP slots of every target
+# are not this stack's: FullAWSAccess, and up to two that Control Tower attaches to each OU
+# it registers. The level is stated because proto3 cannot tell an unset level from "advisory".
 INITIAL_CONFIG = {
     "scp-attachments-per-target": {
         "enforcementLevel": EnforcementLevel.MANDATORY,
-        "reservedSlotsPerTarget": 1,
+        "reservedSlotsPerTarget": scp_attachments_per_target.RESERVED_SLOTS,
     }
 }

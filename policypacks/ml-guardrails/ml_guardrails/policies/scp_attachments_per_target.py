@@ -15,12 +15,14 @@ REMEDIATION = (
     "Merge guardrails that apply to the same target into one SCP, or attach shared guardrails "
     "once on a parent OU instead of on every child."
 )
+RESERVED_SLOTS = 3
+"""FullAWSAccess, plus the (up to) two SCPs Control Tower attaches to every OU it registers."""
 SCHEMA = PolicyConfigSchema(
     properties={
         "maxPerTarget": int_prop("SCPs AWS allows per root, OU or account (10 since May 2026).", 10, 1),
         "reservedSlotsPerTarget": int_prop(
-            "Slots taken by SCPs this stack does not attach (FullAWSAccess = 1; raise it for "
-            "Control Tower's own guardrail SCPs on registered OUs).", 1, 0),
+            "Slots taken by SCPs this stack does not attach: FullAWSAccess and the up to two SCPs Control "
+            "Tower attaches to a registered OU (3); lower it for an organization without Control Tower.", RESERVED_SLOTS, 0),
     }
 )
 
@@ -50,7 +52,8 @@ def validate(args, report_violation) -> None:
 
 POLICY = mandatory_stack_policy(
     name=NAME,
-    description="Each root, OU and account has at most 10 SCPs attached, FullAWSAccess included.",
+    description=("Each root, OU and account has at most 10 SCPs attached, counting the 3 slots it reserves: "
+                 "FullAWSAccess and the two SCPs Control Tower attaches to a registered OU."),
     validate=validate,
     schema=SCHEMA,
     severity=Severity.HIGH,

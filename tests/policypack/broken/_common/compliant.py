@@ -85,16 +85,28 @@ def baseline_org(root: pulumi.Input[str], *, attach: Mapping[str, Attachments] |
             for name, (action, condition) in BASELINE_SCPS.items()}
 
 
+CONTROL_TOWER_BASELINE = "arn:aws:controltower:us-east-1::baseline/17BSJV3IGJ2QSGA2"
+
+
+def register(key: str, ou: aws.organizations.OrganizationalUnit) -> aws.controltower.Baseline:
+    """Register the OU with Control Tower (controls-on-registered-ous)."""
+    return aws.controltower.Baseline(f"{key}-registration", baseline_identifier=CONTROL_TOWER_BASELINE,
+                                     baseline_version="5.0", target_identifier=ou.arn)
+
+
 def workload_ou(key: str, name: str, parent_id: pulumi.Input[str], *, ml_scps: Iterable[str] = tuple(ML_SCPS),
-                controls: Iterable[str] = S3_CONTROLS) -> aws.organizations.OrganizationalUnit:
+                controls: Iterable[str] = S3_CONTROLS, registered: bool = True) -> aws.organizations.OrganizationalUnit:
     """A Workloads_* OU with the ML SCP set (workload-ou-ml-scps) and the S3 Control Tower
-    controls (workload-ou-controls); pass fewer of either to leave them out."""
+    controls (workload-ou-controls), registered with Control Tower before its controls
+    (controls-on-registered-ous); pass fewer SCPs or controls, or registered=False, to leave them out."""
     ou = aws.organizations.OrganizationalUnit(key, name=name, parent_id=parent_id)
     for policy in ml_scps:
         scp(policy, *ML_SCPS[policy], at=((key, ou.id),))
+    after = [register(key, ou)] if registered else []
     for control in controls:
         aws.controltower.ControlTowerControl(f"{key}-{control.lower()}", target_identifier=ou.arn,
-                                             control_identifier=f"arn:aws:controltower:us-east-1::control/{control}")
+                                             control_identifier=f"arn:aws:controltower:us-east-1::control/{control}",
+                                             opts=pulumi.ResourceOptions(depends_on=after))
     return ou
 
 
