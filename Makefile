@@ -43,9 +43,11 @@ test: $(STAMP) oracle engine
 clean:
 	rm -rf $(VENV) $(PACK_VENV) .tools tests/oracle/node_modules .pytest_cache .hypothesis .mlgov-service
 
-## Where the offline engine's time goes (ratios from one run).
+## How plan time grows with the organization, beside the Pulumi SDK's floor (ratios from one run).
+## BENCH_SIZES=10,100 limits the sizes.
+BENCH_SIZES ?= 10,100,500
 bench: $(STAMP)
-	PYTHONPATH=. $(PY) benchmarks/plan_speed.py
+	PYTHONPATH=. $(PY) benchmarks/plan_scale.py --sizes $(BENCH_SIZES)
 
 ## Redact a generated 1 GB CSV streaming: MB/s and peak memory (SIZE_MB=... for another size).
 SIZE_MB ?= 1024

@@ -24,6 +24,7 @@ def diff(
     format: Annotated[Format, typer.Option("--format", help="Report format; markdown is the PR comment.")] = Format.TEXT,
     output: Annotated[Optional[Path], typer.Option(help="Write the report here instead of stdout.")] = None,
     project_dir: Annotated[Path, typer.Option(help="The project (inside a git repository) whose working tree is compared.")] = PROJECT_DIR,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Plan every stack of both trees, ignoring the plan cache (MLGOV_PLAN_CACHE, default ~/.cache/mlgov/plans).")] = False,
 ) -> None:
     """Plan the base ref (with its own code, in a temporary git worktree) and the working tree; report
     resources added/removed/changed, destructive changes, policy verdicts, output changes and blast radius.
@@ -34,7 +35,7 @@ def diff(
     if not base:
         fail("--base is required. Fix: name the ref to compare against, e.g. --base origin/main")
     try:
-        report = run_diff(base, stacks or None, repo=project_dir.resolve())
+        report = run_diff(base, stacks or None, repo=project_dir.resolve(), use_plan_cache=not no_cache)
     except DiffError as error:
         fail(str(error))
     write_output(render(report, format.value), output)

@@ -191,3 +191,10 @@ class EnvironmentStackConfig(ConfigModel):
 
     def vended_projects(self) -> list[Project]:
         return [project for project in self.projects if self.environment in project.stages]
+
+    def plan_inputs(self) -> dict:
+        """Every setting, and of the catalogue only the projects this stack vends: the program reads no other
+        (a project of another stage changes nothing here, so the stack's cached plan stays valid)."""
+        inputs = super().plan_inputs()
+        inputs["projects"] = [project.model_dump(mode="json", by_alias=True) for project in self.vended_projects()]
+        return inputs

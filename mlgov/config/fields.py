@@ -46,6 +46,10 @@ class ConfigModel(BaseModel):
         allow_inf_nan=False,
     )
 
+    def plan_inputs(self) -> dict:
+        """The settings a stack's program reads, as JSON data; the plan cache keys a stack on them."""
+        return self.model_dump(mode="json", by_alias=True)
+
 
 def invalid(problem: str, fix: str) -> PydanticCustomError:
     # The fix rides along in the error context so the report can print it.

@@ -18,10 +18,22 @@ from mlgov.diff.compare import diff_stack
 from mlgov.diff.danger import find_dangers
 from mlgov.diff.model import DiffError, DiffReport, StackDiff
 from mlgov.engine import DEFAULT_STACK_ORDER, ProjectFile, available_stacks
+from mlgov.engine.cache import CACHE_ENV, PlanCache, default_cache_dir
+
+PROGRESS_ENV = "MLGOV_PROGRESS"
 
 ORG_STACK = "org"
 BASE_PLAN_TIMEOUT = 900
 PACK = Path("policypacks") / "ml-guardrails"
+
+
+def default_plan_cache() -> Path:
+    """``MLGOV_PLAN_CACHE`` if set, else ``$XDG_CACHE_HOME/mlgov/plans`` (``~/.cache/mlgov/plans``)."""
+    configured = default_cache_dir()
+    if configured is not None:
+        return configured
+    root = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(root) if root else Path.home() / ".cache") / "mlgov" / "plans"
 
 
 def _git(top: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -59,7 +71,8 @@ def _stacks_in(project_dir: Path) -> list[str]:
     return available_stacks(project.stacks_dir) if project.stacks_dir.is_dir() else []
 
 
-def plan_base(repo: Path, commit: str, stacks: Sequence[str] | None, cache: dict[Any, Any] | None = None) -> tuple[list[str], dict[str, dict[str, Any]]]:
+def plan_base(repo: Path, commit: str, stacks: Sequence[str] | None, cache: dict[Any, Any] | None = None,
+              plan_cache: Path | None = None) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """Plan ``stacks`` (None: all) at ``commit`` with that commit's own code.
 
     Returns the stacks the base has and their plans by name; the base's org
@@ -67,7 +80,8 @@ def plan_base(repo: Path, commit: str, stacks: Sequence[str] | None, cache: dict
 
     The commit is checked out with ``git worktree add --detach`` into a temporary
     folder that is always removed again. Stacks the base has no stack file for are
-    simply absent from the result.
+    simply absent from the result. ``plan_cache``: the plan cache folder the base's
+    planner reads and fills (a base whose code predates the cache ignores it).
     """
     top = _toplevel(repo)
     relative = repo.resolve().relative_to(top.resolve())
@@ -85,7 +99,7 @@ def plan_base(repo: Path, commit: str, stacks: Sequence[str] | None, cache: dict
         wanted = list(present) if stacks is None else _order({n for n in stacks if n in present} | ({ORG_STACK} & set(present)))
         plans: dict[str, dict[str, Any]] = {}
         if wanted:
-            plans = _run_base_plan(project_dir, wanted, commit)
+            plans = _run_base_plan(project_dir, wanted, commit, plan_cache)
         result = (present, plans)
     finally:
         if tree.exists():
@@ -97,12 +111,16 @@ def plan_base(repo: Path, commit: str, stacks: Sequence[str] | None, cache: dict
     return result
 
 
-def _run_base_plan(project_dir: Path, stacks: list[str], commit: str) -> dict[str, dict[str, Any]]:
+def _run_base_plan(project_dir: Path, stacks: list[str], commit: str, plan_cache: Path | None) -> dict[str, dict[str, Any]]:
     output = project_dir / ".mlgov-diff-base-plan.json"
     command = [sys.executable, "-m", "mlgov", "plan", *stacks, "--format", "json", "--output", str(output)]
     if not (project_dir / PACK / "PulumiPolicy.yaml").exists():
         command.append("--no-policy")
-    env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
+    # Through the environment, which a base older than these settings simply ignores.
+    env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1", PROGRESS_ENV: "off"}
+    env.pop(CACHE_ENV, None)
+    if plan_cache is not None:
+        env[CACHE_ENV] = str(plan_cache)
     try:
         done = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True, timeout=BASE_PLAN_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
@@ -119,8 +137,8 @@ def _run_base_plan(project_dir: Path, stacks: list[str], commit: str) -> dict[st
     return {stack["name"]: stack for stack in document.get("stacks", [])}
 
 
-def plan_head(repo: Path, stacks: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Plan ``stacks`` of the working tree in-process, with its policy pack."""
+def plan_head(repo: Path, stacks: Sequence[str], plan_cache: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Plan ``stacks`` of the working tree in-process, with its policy pack (and the plan cache, if given)."""
     from mlgov.config import ConfigError
     from mlgov.engine import PlanError, plan_stacks
 
@@ -128,14 +146,20 @@ def plan_head(repo: Path, stacks: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {}
     pack = repo / PACK
     try:
-        plan = plan_stacks(list(stacks), project_dir=repo, policy_pack=pack if (pack / "PulumiPolicy.yaml").exists() else None)
+        plan = plan_stacks(list(stacks), project_dir=repo, policy_pack=pack if (pack / "PulumiPolicy.yaml").exists() else None,
+                           cache=PlanCache(plan_cache) if plan_cache is not None else None)
     except (ConfigError, PlanError) as error:
         raise DiffError(f"working tree: {error}") from None
     return {stack.name: stack.to_dict() for stack in plan.stacks}
 
 
-def run_diff(base_ref: str, stacks: Sequence[str] | None = None, *, repo: Path, cache: dict[Any, Any] | None = None) -> DiffReport:
+def run_diff(base_ref: str, stacks: Sequence[str] | None = None, *, repo: Path, cache: dict[Any, Any] | None = None,
+             use_plan_cache: bool = True) -> DiffReport:
     """Diff the working tree of the project in ``repo`` against ``base_ref``.
+
+    With ``use_plan_cache`` both trees share the plan cache (``default_plan_cache``):
+    a stack whose code, settings and referenced outputs are the same on both
+    sides, or were planned by an earlier run, is planned once.
 
     ``stacks`` limits the report (default: every stack of head or base). The
     org stack is always planned too (when present) so blast radius and the OU
@@ -147,7 +171,8 @@ def run_diff(base_ref: str, stacks: Sequence[str] | None = None, *, repo: Path, 
         raise DiffError(f"{repo}: no Pulumi.yaml here. Fix: point --project-dir at the project")
     head_present = _stacks_in(repo)
     requested = list(dict.fromkeys(stacks)) if stacks else None
-    base_present, base_plans = plan_base(repo, commit, requested, cache)
+    plan_cache = default_plan_cache() if use_plan_cache else None
+    base_present, base_plans = plan_base(repo, commit, requested, cache, plan_cache)
     if requested is None:
         report = _order(set(head_present) | set(base_present))
     else:
@@ -157,7 +182,7 @@ def run_diff(base_ref: str, stacks: Sequence[str] | None = None, *, repo: Path, 
             known = ", ".join(_order(set(head_present) | set(base_present))) or "none"
             raise DiffError(f"no stack file for {', '.join(unknown)} in the working tree or the base (stacks: {known})")
     head_wanted = _order({s for s in report if s in head_present} | ({ORG_STACK} & set(head_present)))
-    head_plans = plan_head(repo, head_wanted)
+    head_plans = plan_head(repo, head_wanted, plan_cache)
     diffs, tree = diff_plans(base_plans, head_plans, report)
     return DiffReport(base_ref, commit, diffs, tree)
 

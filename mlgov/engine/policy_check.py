@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +23,25 @@ def check_policy_config(policy_pack: Path, project: str, policy_config: Any) -> 
         raise PlanError(f"policy config: {error}") from None
     except PolicyPackError as error:
         raise PlanError(f"policy pack {policy_pack}: {error}") from None
+from mlgov.engine.progress import Phase, Progress, ProgressEvent, State, ignore
 
 
-def check_stack(policy_pack: Path, project: str, plan: StackPlan, config: dict[str, Any], policy_config: dict[str, Any] | None) -> list[Violation]:
+def check_stack(policy_pack: Path, project: str, stack: str, plan: Callable[[], StackPlan], config: dict[str, Any],
+                policy_config: dict[str, Any] | None, progress: Progress = ignore) -> list[Violation]:
+    """The pack's verdicts on the plan ``plan()`` returns; the pack starts before ``plan()`` is called,
+    so its start-up overlaps a program still running."""
+
+    def resources() -> list[dict[str, Any]]:
+        planned = plan()
+        progress(ProgressEvent(stack, Phase.PACK, State.STARTED, 0, len(planned.resources)))
+        return [resource.to_dict() for resource in planned.resources]
+
+    def advanced(done: int, total: int) -> None:
+        progress(ProgressEvent(stack, Phase.PACK, State.DONE if done == total else State.ADVANCED, done, total))
+
     try:
-        return run_policy_pack(
-            policy_pack,
-            [resource.to_dict() for resource in plan.resources],
-            project=project,
-            stack=plan.name,
-            stack_config=config,
-            policy_config=policy_config,
-        )
+        return run_policy_pack(policy_pack, resources, project=project, stack=stack, stack_config=config,
+                               policy_config=policy_config, progress=advanced)
     except PolicyConfigError as error:
         raise PlanError(f"policy config: {error}") from None
     except PolicyPackError as error:

@@ -79,6 +79,19 @@ class ProjectFile:
     def referenced_stacks(self, stacks_dir: Path, stack: str) -> list[str]:
         return self._settings(stacks_dir, stack).referenced_stacks() if self.is_mlgov else []
 
+    def plan_inputs(self, stacks_dir: Path, stack: str) -> Any:
+        """What the stack's program reads besides its config values, as JSON data (the plan cache keys on it).
+
+        For mlgov's stacks: the validated settings, of which only the parts the
+        stack's program uses (``plan_inputs()`` of the settings model). For any
+        other project: every file of the stack folder, since its program may read any.
+        """
+        if not self.is_mlgov:
+            from mlgov.engine.cache import tree_digest
+
+            return tree_digest(stacks_dir)
+        return self._settings(stacks_dir, stack).plan_inputs()
+
     def stack_config(self, stacks_dir: Path, stack: str) -> dict[str, Any]:
         """The stack file's ``config:`` map, read once per plan."""
         key = ("config", stacks_dir, stack)

@@ -31,6 +31,7 @@ from mlgov.constants import PROJECT
 from mlgov.engine.fakes import FakeOrganization
 from mlgov.engine.model import StackPlan
 from mlgov.engine.monitor import MissingStackReference, PlanMocks, RecordingMonitor
+from mlgov.engine.settle import settled
 
 
 def _describe(error: Exception) -> str:
@@ -143,7 +144,7 @@ def _run(program, project, project_dir, stack, kind, config, organization, refer
     loop = asyncio.new_event_loop()
     try:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(run_in_stack(program))
+        loop.run_until_complete(run_in_stack(lambda: settled(program)))
     except pulumi.RunError as error:
         raise ProgramError(str(error)) from None
     except MissingStackReference:

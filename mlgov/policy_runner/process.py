@@ -96,15 +96,35 @@ class _GrpcStub:
     def __init__(self, stub: Any, proc: subprocess.Popen, stderr_chunks: list[bytes]) -> None:
         self._stub, self._proc, self._stderr = stub, proc, stderr_chunks
 
-    def __getattr__(self, method: str) -> Any:
-        rpc = getattr(self._stub, method)
+    def __getattr__(self, method: str) -> "_Method":
+        return _Method(self, method)
 
-        def call(request: Any) -> Any:
-            try:
-                return rpc(request)
-            except grpc.RpcError as exc:
-                raise PolicyPackError(
-                    f"policy pack RPC {method} failed: {exc.code().name}: {exc.details()}\n"
-                    f"pack exit code: {self._proc.poll()}; stderr:\n" + b"".join(self._stderr).decode(errors="replace")
-                ) from exc
-        return call
+    def failure(self, method: str, exc: grpc.RpcError) -> PolicyPackError:
+        return PolicyPackError(
+            f"policy pack RPC {method} failed: {exc.code().name}: {exc.details()}\n"
+            f"pack exit code: {self._proc.poll()}; stderr:\n" + b"".join(self._stderr).decode(errors="replace"))
+
+
+class _Method:
+    """One RPC of the pack: call it and wait, or start it (``future``) and wait later."""
+
+    def __init__(self, owner: _GrpcStub, method: str) -> None:
+        self._owner, self._method = owner, method
+        self._rpc = getattr(owner._stub, method)
+
+    def __call__(self, request: Any) -> Any:
+        return self.future(request).result()
+
+    def future(self, request: Any) -> "_Call":
+        return _Call(self._rpc.future(request), self._owner, self._method)
+
+
+class _Call:
+    def __init__(self, call: Any, owner: _GrpcStub, method: str) -> None:
+        self._call, self._owner, self._method = call, owner, method
+
+    def result(self) -> Any:
+        try:
+            return self._call.result()
+        except grpc.RpcError as exc:
+            raise self._owner.failure(self._method, exc) from exc

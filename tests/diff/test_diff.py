@@ -102,7 +102,7 @@ def cli_diff(monkeypatch, cache, *args: str):
 
     if cache is not None:
         real = mlgov.diff.run_diff
-        monkeypatch.setattr(mlgov.diff, "run_diff", lambda base, stacks, repo: real(base, stacks, repo=repo, cache=cache))
+        monkeypatch.setattr(mlgov.diff, "run_diff", lambda base, stacks, repo, **options: real(base, stacks, repo=repo, cache=cache, **options))
     _register_commands()
     return CliRunner().invoke(app, ["diff", *args])
 

@@ -87,3 +87,19 @@ def test_secrets_are_masked_in_the_plan():
     (parameter,) = [r for r in plan.resources if r.name == "token"]
     assert parameter.inputs["value"] == "[secret]"
     assert "s3cr3t-value" not in str(plan.to_dict())
+
+
+def test_a_run_after_a_failed_one_is_not_disturbed_by_its_leftovers():
+    """A failed run can leave output tasks of its (closed) loop behind; the next run must not wait on them."""
+
+    def failing():
+        pulumi.StackReference("org")
+
+    def program():
+        aws.kms.Key("key")
+
+    for _ in range(2):
+        with pytest.raises(MissingStackReference):
+            run_under_monitor(failing, stack="dev", organization=ORG)
+        plan = run_under_monitor(program, stack="t", organization=ORG)
+        assert [key.name for key in plan.of_type(TypeToken.KMS_KEY)] == ["key"]
