@@ -17,6 +17,7 @@ from mlgov.automation import (
     StackNotFoundError, StalePlanError, select_engine,
 )
 from mlgov.automation.pulumi_engine import EventRecorder, map_error
+from mlgov.constants import TypeToken
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "policypacks" / "ml-guardrails"
@@ -39,7 +40,7 @@ def test_offline_preview_reports_changes_and_mandatory_violations(broken_bucket)
     result = platform.preview(["dev"])
     [stack] = result.stacks
     assert stack.engine == "offline" and stack.changes and {change.op for change in stack.changes} == {"create"}
-    assert "aws:s3/bucket:Bucket" in {change.type for change in stack.changes}
+    assert TypeToken.S3_BUCKET in {change.type for change in stack.changes}
     assert [(v.policy, v.level, v.new) for v in result.mandatory_violations] == [("s3-public-access-block", "mandatory", True)]
     assert "s3-public-access-block" in stack.markdown
     # The preview survives a round trip through JSON (the service stores it so).
@@ -147,10 +148,10 @@ def test_changes_name_replacements_with_their_causes():
     account = "urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-x"
     bucket = "urn:pulumi:dev::mlgov::aws:s3/bucket:Bucket::data"
     diff = StackDiff("dev", "environment", True, True, changed=[
-        DiffChange(account, "aws:organizations/account:Account", "account-x", "update", True,
+        DiffChange(account, TypeToken.ACCOUNT, "account-x", "update", True,
                    [PropertyChange("/email", "a@example.com", "b@example.com")], ["email"]),
-        DiffChange(bucket, "aws:s3/bucket:Bucket", "data", "update", False, [PropertyChange("/tags/team", "a", "b")]),
-    ], removed=[DiffChange("urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-y", "aws:organizations/account:Account",
+        DiffChange(bucket, TypeToken.S3_BUCKET, "data", "update", False, [PropertyChange("/tags/team", "a", "b")]),
+    ], removed=[DiffChange("urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-y", TypeToken.ACCOUNT,
                            "account-y", "remove", True)])
     base = {"resources": [{"urn": "urn:pulumi:dev::mlgov::aws:organizations/account:Account::account-y", "retain_on_delete": True}]}
     assert [(c.op, c.name, c.properties, c.protect, c.retain_on_delete) for c in changes_of(diff, base)] == [

@@ -205,7 +205,7 @@ def test_vpc_endpoints_are_complete(planned):
     _, plan = planned
     (vpc,) = plan.of_type("aws:ec2/vpc:Vpc")
     assert vpc.inputs["enableDnsSupport"] is True and vpc.inputs["enableDnsHostnames"] is True
-    endpoints = {e.inputs["serviceName"]: e.inputs for e in plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    endpoints = {e.inputs["serviceName"]: e.inputs for e in plan.of_type(TypeToken.EC2_VPC_ENDPOINT)}
     expected = {f"com.amazonaws.{REGION}.{s}" for s in (*INTERFACE_ENDPOINT_SERVICES, *GATEWAY_ENDPOINT_SERVICES)}
     assert set(endpoints) == expected
     for service in ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "ecr.api", "ecr.dkr"):
@@ -213,7 +213,7 @@ def test_vpc_endpoints_are_complete(planned):
         assert endpoint["vpcEndpointType"] == "Interface" and endpoint["privateDnsEnabled"] is True
         assert len(endpoint["subnetIds"]) == 2 and endpoint["vpcId"] == vpc.id
     assert endpoints[f"com.amazonaws.{REGION}.s3"]["vpcEndpointType"] == "Gateway"
-    (group,) = [g for g in plan.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name.endswith("endpoints-sg")]
+    (group,) = [g for g in plan.of_type(TypeToken.EC2_SECURITY_GROUP) if g.name.endswith("endpoints-sg")]
     assert [(i["protocol"], i["fromPort"], i["toPort"], i["cidrBlocks"]) for i in group.inputs["ingress"]] == [
         ("tcp", 443, 443, ["10.20.0.0/16"])
     ]

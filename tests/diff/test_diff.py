@@ -20,6 +20,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from mlgov.constants import TypeToken
 from mlgov.diff import DiffError, run_diff
 from mlgov.diff.compare import diff_stack, diff_values
 from mlgov.diff.model import MISSING, PropertyChange
@@ -30,10 +31,10 @@ from tests.diff.mermaid_check import check_mermaid, mermaid_blocks
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_ITEMS = ("Pulumi.yaml", "__main__.py", "components", "mlgov", "stacks", "policypacks")
 IGNORE = shutil.ignore_patterns("venv", "node_modules", "__pycache__", ".git", ".pytest_cache", ".hypothesis", "*.pyc")
-ACCOUNT = "aws:organizations/account:Account"
-POLICY = "aws:organizations/policy:Policy"
-ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
-OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
+ACCOUNT = TypeToken.ACCOUNT
+POLICY = TypeToken.POLICY
+ATTACHMENT = TypeToken.POLICY_ATTACHMENT
+OU = TypeToken.ORGANIZATIONAL_UNIT
 
 pytestmark = pytest.mark.slow
 
@@ -238,7 +239,7 @@ def test_added_project_adds_accounts_and_baseline(repo, cache):
     added = names(sandbox.added)
     assert (ACCOUNT, "account-nlp-explore-sandbox") in added
     types = {t for t, _ in added}
-    assert {"aws:kms/key:Key", "aws:sagemaker/domain:Domain", "aws:s3/bucket:Bucket", "aws:budgets/budget:Budget"} <= types
+    assert {TypeToken.KMS_KEY, TypeToken.SAGEMAKER_DOMAIN, TypeToken.S3_BUCKET, TypeToken.BUDGET} <= types
     assert all("nlp-explore" in name for _, name in added), added
     assert not sandbox.removed and not report.dangers
     # the new account lands in Sandbox, which the tree highlights; nothing else changes
@@ -292,14 +293,14 @@ def test_a_stack_missing_on_one_side_is_all_added_or_all_removed(org_plan_dict):
     diffs, _ = diff_plans({}, {"org": org_plan_dict}, ["org"])
     (org,) = diffs
     assert len(org.added) == len(org_plan_dict["resources"]) and not org.removed and not org.dangers
-    assert len(org.blast) == sum(1 for r in org_plan_dict["resources"] if r["type"] in (POLICY, ATTACHMENT, "aws:controltower/controlTowerControl:ControlTowerControl"))
+    assert len(org.blast) == sum(1 for r in org_plan_dict["resources"] if r["type"] in (POLICY, ATTACHMENT, TypeToken.CONTROL_TOWER_CONTROL))
     diffs, tree = diff_plans({"org": org_plan_dict}, {}, ["org"])
     (org,) = diffs
     deleted = {(d.type, d.action) for d in org.dangers}
     assert deleted == {
-        (ACCOUNT, "delete"), (OU, "delete"), (POLICY, "delete"), ("aws:organizations/organization:Organization", "delete"),
-        ("aws:controltower/landingZone:LandingZone", "delete"), ("aws:guardduty/detector:Detector", "delete"),
-        ("aws:securityhub/account:Account", "delete"),
+        (ACCOUNT, "delete"), (OU, "delete"), (POLICY, "delete"), (TypeToken.ORGANIZATION, "delete"),
+        (TypeToken.CONTROL_TOWER_LANDING_ZONE, "delete"), (TypeToken.GUARDDUTY_DETECTOR, "delete"),
+        (TypeToken.SECURITYHUB_ACCOUNT, "delete"),
     }
     assert len([d for d in org.dangers if d.type == ACCOUNT]) == 8
     assert all(n.status == "removed" for n in tree if n.name != "Root")
@@ -324,8 +325,8 @@ def test_the_mermaid_check_rejects_bad_blocks():
 
 LOG_BUCKET_CODE = "components/shared/log_archive.py"
 CATALOG_TEMPLATES = "components/shared/templates/studio-user-profile"
-BUCKET = "aws:s3/bucket:Bucket"
-ARTIFACT = "aws:servicecatalog/provisioningArtifact:ProvisioningArtifact"
+BUCKET = TypeToken.S3_BUCKET
+ARTIFACT = TypeToken.SERVICECATALOG_PROVISIONING_ARTIFACT
 
 
 def publish_version(templates: Path, name: str, text: str) -> None:
@@ -420,7 +421,7 @@ def test_removing_one_project_from_a_stack_flags_its_account_deletion_and_nothin
     assert account.action == "delete" and account.protected and "protected" in account.reason
     # The other project in dev keeps its account: nothing of it is removed or flagged.
     assert all("churn-notebooks" not in d.name for d in report.dangers)
-    assert {d.type for d in report.dangers} >= {ACCOUNT, BUCKET, "aws:kms/key:Key", "aws:sagemaker/domain:Domain"}
+    assert {d.type for d in report.dangers} >= {ACCOUNT, BUCKET, TypeToken.KMS_KEY, TypeToken.SAGEMAKER_DOMAIN}
     assert "**delete** Account `account-demand-forecast-dev`" in to_markdown(report)
 
 

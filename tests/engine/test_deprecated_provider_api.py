@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from provider_docs import camel, resource_classes
+from mlgov.constants import TypeToken
 
 _DEPRECATED_TYPE = re.compile(r"has been deprecated in favor of")
 _DEPRECATED_ARGUMENT_DOC = re.compile(r"The `(\w+)` argument is deprecated")
@@ -41,12 +42,12 @@ def deprecated_type(type_: str) -> bool:
 
 
 def test_the_scan_sees_the_provider_deprecations():
-    assert {"inlinePolicies", "managedPolicyArns"} <= deprecated_arguments("aws:iam/role:Role")
-    assert {"versioning", "serverSideEncryptionConfiguration", "policy"} <= deprecated_arguments("aws:s3/bucket:Bucket")
-    assert "name" not in deprecated_arguments("aws:iam/role:Role")
+    assert {"inlinePolicies", "managedPolicyArns"} <= deprecated_arguments(TypeToken.IAM_ROLE)
+    assert {"versioning", "serverSideEncryptionConfiguration", "policy"} <= deprecated_arguments(TypeToken.S3_BUCKET)
+    assert "name" not in deprecated_arguments(TypeToken.IAM_ROLE)
     assert deprecated_type("aws:s3/bucketV2:BucketV2")
-    assert deprecated_arguments("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration") == {"expectedBucketOwner"}
-    assert not deprecated_type("aws:s3/bucket:Bucket")
+    assert deprecated_arguments(TypeToken.S3_BUCKET_OBJECT_LOCK) == {"expectedBucketOwner"}
+    assert not deprecated_type(TypeToken.S3_BUCKET)
 
 
 def test_no_planned_resource_uses_a_deprecated_type_or_argument(all_plans):

@@ -14,6 +14,7 @@ import inspect
 import pytest
 
 from provider_docs import camel, resource_classes
+from mlgov.constants import TypeToken
 
 
 def _required(type_: str) -> list[str]:
@@ -29,8 +30,8 @@ def _custom(plans):
 
 
 def test_the_check_knows_required_arguments():
-    assert "rule" in _required("aws:cloudwatch/eventTarget:EventTarget")
-    assert "email" in _required("aws:organizations/account:Account")
+    assert "rule" in _required(TypeToken.EVENT_TARGET)
+    assert "email" in _required(TypeToken.ACCOUNT)
 
 
 @pytest.mark.parametrize("stack", ["org", "sandbox", "dev", "preprod", "prod", "shared"])

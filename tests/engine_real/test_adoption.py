@@ -11,10 +11,11 @@ import yaml
 from mlgov.testing.real_engine import MotoServer, Pulumi, engine_environment, project_copy
 
 from tests.engine_real.conftest import needs_force_replace
+from mlgov.constants import TypeToken
 
 pytestmark = [pytest.mark.slow, needs_force_replace]
 ACCOUNT_ROLE = "log-archive"
-ACCOUNT_TYPE = "aws:organizations/account:Account"
+ACCOUNT_TYPE = TypeToken.ACCOUNT
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def _org_plan(project):
 def test_adopted_organization_and_account_are_not_replaced(existing):
     client, pulumi = existing
     plan = _org_plan(pulumi.cwd)
-    organization = next(r for r in plan.resources if r.type == "aws:organizations/organization:Organization")
+    organization = next(r for r in plan.resources if r.type == TypeToken.ORGANIZATION)
     account = next(r for r in plan.resources if r.type == ACCOUNT_TYPE and r.name == f"account-{ACCOUNT_ROLE}")
 
     live = client.create_organization(FeatureSet="ALL")["Organization"]

@@ -10,6 +10,7 @@ import pytest
 
 from mlgov.testing.conformance import differences
 from tests.engine_real.conftest import STACK_ORDER
+from mlgov.constants import TypeToken
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +26,7 @@ def test_real_state_equals_offline_plan(deployed, offline_plan, stack):
 
 @pytest.mark.parametrize("stack", STACK_ORDER)
 def test_stack_outputs_equal_the_plan(deployed, offline_plan, stack):
-    real_stack = next(r for r in deployed.runs[stack].resources if r["type"] == "pulumi:pulumi:Stack")
+    real_stack = next(r for r in deployed.runs[stack].resources if r["type"] == TypeToken.STACK)
     from mlgov.testing.conformance import from_export
 
     assert from_export(real_stack)["outputs"] == offline_plan.stack(stack).outputs

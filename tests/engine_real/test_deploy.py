@@ -8,6 +8,7 @@ import pytest
 
 from mlgov.testing.aws_provider.properties import UNKNOWN
 from tests.engine_real.conftest import STACK_ORDER
+from mlgov.constants import TypeToken
 
 pytestmark = pytest.mark.slow
 
@@ -44,10 +45,10 @@ def test_no_policy_reports_a_violation_on_values_unknown_at_preview(deployed, st
 
 
 def test_stack_references_are_resolved_by_the_backend(deployed):
-    org_stack = next(r for r in deployed.runs["org"].resources if r["type"] == "pulumi:pulumi:Stack")
+    org_stack = next(r for r in deployed.runs["org"].resources if r["type"] == TypeToken.STACK)
     org_outputs = org_stack["outputs"]
     for stack in ("dev", "shared"):
-        references = [r for r in deployed.runs[stack].resources if r["type"] == "pulumi:pulumi:StackReference"]
+        references = [r for r in deployed.runs[stack].resources if r["type"] == TypeToken.STACK_REFERENCE]
         assert references, f"{stack} has no StackReference"
         org_reference = next(r for r in references if r["outputs"]["name"].endswith("org"))
         assert org_reference["outputs"]["outputs"].keys() == org_outputs.keys()

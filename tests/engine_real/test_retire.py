@@ -7,6 +7,7 @@ import json
 import boto3
 import pytest
 import yaml
+from mlgov.constants import TypeToken
 
 pytestmark = pytest.mark.slow
 PROJECT = "churn-notebooks"  # a project with only a dev stage
@@ -16,7 +17,7 @@ STACK = "dev"
 def _accounts_of(export: dict, project: str) -> list[dict]:
     return [
         r for r in export["deployment"]["resources"]
-        if r["type"] == "aws:organizations/account:Account" and project in r["urn"]
+        if r["type"] == TypeToken.ACCOUNT and project in r["urn"]
     ]
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from mlgov.constants import TypeToken
+from tests.engine.provider_docs import resource_classes
 from mlgov.force_replace import (
     FORCE_NEW,
     REGION,
@@ -19,9 +20,9 @@ from mlgov.force_replace import (
     replace_causes,
 )
 
-DOMAIN = "aws:sagemaker/domain:Domain"
-PRODUCT = "aws:servicecatalog/product:Product"
-ACCOUNT = "aws:organizations/account:Account"
+DOMAIN = TypeToken.SAGEMAKER_DOMAIN
+PRODUCT = TypeToken.SERVICECATALOG_PRODUCT
+ACCOUNT = TypeToken.ACCOUNT
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +52,9 @@ def test_stateful_types_and_sources_are_table_entries():
     assert set(STATEFUL_TYPES) <= set(FORCE_NEW)
     assert set(SOURCES) == set(FORCE_NEW)
     assert all(SOURCES[t].endswith(".go") for t in FORCE_NEW if t.startswith("aws:"))
-    for token in (ACCOUNT, "aws:organizations/organizationalUnit:OrganizationalUnit", "aws:organizations/organization:Organization",
-                  "aws:organizations/policy:Policy", "aws:s3/bucket:Bucket", "aws:kms/key:Key", DOMAIN,
-                  "aws:sagemaker/userProfile:UserProfile", PRODUCT):
+    for token in (ACCOUNT, TypeToken.ORGANIZATIONAL_UNIT, TypeToken.ORGANIZATION,
+                  TypeToken.POLICY, TypeToken.S3_BUCKET, TypeToken.KMS_KEY, DOMAIN,
+                  TypeToken.SAGEMAKER_USER_PROFILE, PRODUCT):
         assert token in STATEFUL_TYPES, token
 
 
@@ -69,14 +70,12 @@ def _inputs(args_class: type) -> dict[str, property]:
 
 
 def _args_class(token: str) -> type:
-    _, module_path, name = token.split(":")
-    package, module = module_path.split("/")
-    package = package + "_" if package in ("lambda",) else package
-    module = importlib.import_module(f"pulumi_aws.{package}.{_snake(module)}")
-    # The resource's args class comes first in __all__ (``<Name>Args``, or ``<Name>InitArgs`` where a type has that name).
-    args, resource = module.__all__[:2]
-    assert resource == name and args in (f"{name}Args", f"{name}InitArgs"), module.__all__
-    return getattr(module, args)
+    # Looked up through the package (resource_classes): importing a pulumi_aws submodule
+    # before its lazily loaded package leaves the package without its classes for the rest
+    # of the process, which broke later tests depending on the order they ran in.
+    resource, args = resource_classes(token)
+    assert args is not None, f"{token}: no arguments class beside {resource.__name__}"
+    return args
 
 
 def _nested_args(prop: property, package_module: str) -> type:
@@ -120,7 +119,7 @@ def test_nested_paths_at_or_below_a_forcenew_path():
     assert replace_causes(DOMAIN, ["domainSettings.executionRoleIdentityConfig"]) == []
     # Inside a ForceNew block (written with the block's path) every change counts, indices dropped.
     assert replace_causes(PRODUCT, ["provisioningArtifactParameters.templateUrl"]) == ["provisioningArtifactParameters"]
-    assert replace_causes("aws:ecr/repository:Repository", ["encryptionConfigurations[0].kmsKey"]) == ["encryptionConfigurations"]
+    assert replace_causes(TypeToken.ECR_REPOSITORY, ["encryptionConfigurations[0].kmsKey"]) == ["encryptionConfigurations"]
 
 
 def test_a_change_of_a_whole_parent_block_counts():
@@ -134,18 +133,18 @@ def test_json_pointer_paths_of_mlgov_diff():
     assert path_segments("/content#/Statement[Sid=A]/Action") == ("content",)
     assert path_segments("/tags/a~1b") == ("tags", "a/b")
     assert replace_causes(PRODUCT, ["/provisioningArtifactParameters/templateUrl"]) == ["provisioningArtifactParameters"]
-    assert replace_causes("aws:organizations/policy:Policy", ["/content#/Statement[Sid=A]/Action"]) == []
+    assert replace_causes(TypeToken.POLICY, ["/content#/Statement[Sid=A]/Action"]) == []
 
 
 def test_region_replaces_regional_types_only():
-    assert replace_causes("aws:s3/bucket:Bucket", ["region"]) == ["region"]
-    assert "region" not in FORCE_NEW["aws:iam/role:Role"]
+    assert replace_causes(TypeToken.S3_BUCKET, ["region"]) == ["region"]
+    assert "region" not in FORCE_NEW[TypeToken.IAM_ROLE]
 
 
 def test_engine_types_are_explicit():
-    assert replace_causes("pulumi:pulumi:Stack", [""]) == []
-    assert replace_causes("pulumi:pulumi:StackReference", ["name"]) == []
-    assert replace_causes("pulumi:providers:aws", ["region", "assumeRoles"]) == ["region"]
+    assert replace_causes(TypeToken.STACK, [""]) == []
+    assert replace_causes(TypeToken.STACK_REFERENCE, ["name"]) == []
+    assert replace_causes(TypeToken.AWS_PROVIDER, ["region", "assumeRoles"]) == ["region"]
     assert replace_causes("mlgov:studio:StudioDomain", ["domainName"]) == []
 
 

@@ -22,8 +22,9 @@ import yaml
 
 from mlgov.automation import PolicyViolation, PolicyViolationsError, PreviewResult, Progress, ResourceChange, StackPreview, UpResult
 from mlgov.automation.errors import StackBusyError
+from mlgov.constants import TypeToken
 
-ACCOUNT = "aws:organizations/account:Account"
+ACCOUNT = TypeToken.ACCOUNT
 SHARED_STAGES = {"dev", "preprod", "prod"}
 
 

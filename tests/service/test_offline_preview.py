@@ -9,8 +9,9 @@ from mlgov.automation import OfflinePlanner
 from mlgov.automation.offline import project_stacks
 from mlgov.service.core import Service, ServiceConfig
 from tests.service.conftest import REPO, auth, open_client, project, tokens, wait_for
+from mlgov.constants import TypeToken
 
-ACCOUNT = "aws:organizations/account:Account"
+ACCOUNT = TypeToken.ACCOUNT
 
 
 @pytest.fixture(scope="module")

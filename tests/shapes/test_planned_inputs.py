@@ -17,6 +17,7 @@ from mlgov.engine import plan_stacks
 from tests.config.mistakes import copy_stacks
 from tests.shapes.botocore_inputs import MEMBERS, TAGS, check_plan, check_resource
 from tests.strategies import PLAN_EXAMPLES, PLAN_PHASES, catalogue
+from mlgov.constants import TypeToken
 
 
 @pytest.fixture(scope="module")
@@ -41,26 +42,26 @@ def _resource(kind: str, **inputs) -> dict:
 
 
 REFUSED = [
-    _resource("aws:iam/role:Role", name="r" * 65),
-    _resource("aws:iam/role:Role", name="role with spaces"),
-    _resource("aws:iam/role:Role", name="ok", maxSessionDuration=60),
-    _resource("aws:organizations/account:Account", name="Compte d’équipe", email="a@b.co"),
-    _resource("aws:organizations/account:Account", name="ok", email="not-an-email"),
-    _resource("aws:sagemaker/domain:Domain", domainName="mlgov-x", appNetworkAccessType="vpconly"),
-    _resource("aws:sagemaker/userProfile:UserProfile", userProfileName="alice_smith"),
-    _resource("aws:budgets/budget:Budget", name="a:b", limitAmount="12.50"),
-    _resource("aws:budgets/budget:Budget", name="ok", limitAmount="12,50"),
-    _resource("aws:ecr/repository:Repository", name="ML/Training"),
-    _resource("aws:codeartifact/domain:Domain", domain="Example"),
-    _resource("aws:kms/alias:Alias", name="alias/mlgov/a b"),
-    _resource("aws:s3/bucket:Bucket", bucket="mlgov-a..b-123456789012"),
-    _resource("aws:s3/bucket:Bucket", bucket="xn--mlgov-123456789012"),
+    _resource(TypeToken.IAM_ROLE, name="r" * 65),
+    _resource(TypeToken.IAM_ROLE, name="role with spaces"),
+    _resource(TypeToken.IAM_ROLE, name="ok", maxSessionDuration=60),
+    _resource(TypeToken.ACCOUNT, name="Compte d’équipe", email="a@b.co"),
+    _resource(TypeToken.ACCOUNT, name="ok", email="not-an-email"),
+    _resource(TypeToken.SAGEMAKER_DOMAIN, domainName="mlgov-x", appNetworkAccessType="vpconly"),
+    _resource(TypeToken.SAGEMAKER_USER_PROFILE, userProfileName="alice_smith"),
+    _resource(TypeToken.BUDGET, name="a:b", limitAmount="12.50"),
+    _resource(TypeToken.BUDGET, name="ok", limitAmount="12,50"),
+    _resource(TypeToken.ECR_REPOSITORY, name="ML/Training"),
+    _resource(TypeToken.CODEARTIFACT_DOMAIN, domain="Example"),
+    _resource(TypeToken.KMS_ALIAS, name="alias/mlgov/a b"),
+    _resource(TypeToken.S3_BUCKET, bucket="mlgov-a..b-123456789012"),
+    _resource(TypeToken.S3_BUCKET, bucket="xn--mlgov-123456789012"),
     _resource("aws:ec2/subnet:Subnet", cidrBlock="10.0.0.1/20", availabilityZone="eu-west-1a"),
     _resource("aws:ec2/subnet:Subnet", cidrBlock="10.0.0.0/20", availabilityZone="eu-west-1"),
-    _resource("aws:iam/role:Role", name="ok", tags={"mlgov:team": "R&D"}),
-    _resource("aws:sagemaker/domain:Domain", tags={"mlgov:cost-center": "CC#1"}),
-    _resource("aws:servicecatalog/tagOption:TagOption", key="mlgov:team", value=""),
-    _resource("aws:ssoadmin/permissionSet:PermissionSet", name="DataScientistWithAVeryLongName1234"),
+    _resource(TypeToken.IAM_ROLE, name="ok", tags={"mlgov:team": "R&D"}),
+    _resource(TypeToken.SAGEMAKER_DOMAIN, tags={"mlgov:cost-center": "CC#1"}),
+    _resource(TypeToken.SERVICECATALOG_TAG_OPTION, key="mlgov:team", value=""),
+    _resource(TypeToken.SSO_PERMISSION_SET, name="DataScientistWithAVeryLongName1234"),
 ]
 
 
@@ -70,7 +71,7 @@ def test_the_check_refuses_what_aws_refuses(resource):
 
 
 def test_secrets_and_missing_values_are_not_checked():
-    assert not check_resource(_resource("aws:iam/role:Role", name="[secret]", description=None))
+    assert not check_resource(_resource(TypeToken.IAM_ROLE, name="[secret]", description=None))
 
 
 @settings(max_examples=PLAN_EXAMPLES, phases=PLAN_PHASES)

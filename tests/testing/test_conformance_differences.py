@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from mlgov.testing.conformance import ARCHIVE_SIGNATURE, SECRET_SIGNATURE, SIGNATURE_KEY, differences
+from mlgov.constants import TypeToken
 
 PROVIDER = "urn:pulumi:org::mlgov::pulumi:providers:aws::default_7_51_1"
 OU = "urn:pulumi:org::mlgov::mlgov:organizational_units:OrganizationalUnits$aws:organizations/organizationalUnit:OrganizationalUnit::ou-sandbox"
@@ -15,9 +16,9 @@ PARENT = "urn:pulumi:org::mlgov::mlgov:organizational_units:OrganizationalUnits:
 
 def _exported() -> list[dict]:
     return [
-        {"urn": PROVIDER, "type": "pulumi:providers:aws", "custom": True, "id": "5f0c-uuid", "inputs": {"region": "eu-west-1"}, "outputs": {"region": "eu-west-1"}},
+        {"urn": PROVIDER, "type": TypeToken.AWS_PROVIDER, "custom": True, "id": "5f0c-uuid", "inputs": {"region": "eu-west-1"}, "outputs": {"region": "eu-west-1"}},
         {
-            "urn": OU, "type": "aws:organizations/organizationalUnit:OrganizationalUnit", "custom": True, "id": "ou-ab12-cd34ef56",
+            "urn": OU, "type": TypeToken.ORGANIZATIONAL_UNIT, "custom": True, "id": "ou-ab12-cd34ef56",
             "parent": PARENT, "provider": f"{PROVIDER}::5f0c-uuid", "protect": True, "dependencies": [PARENT],
             "propertyDependencies": {"parentId": [PARENT]},
             "inputs": {"name": "Sandbox", "token": {SIGNATURE_KEY: SECRET_SIGNATURE, "ciphertext": "x"}},
@@ -28,9 +29,9 @@ def _exported() -> list[dict]:
 
 def _planned() -> list[dict]:
     return [
-        {"urn": PROVIDER, "type": "pulumi:providers:aws", "name": "default_7_51_1", "custom": True, "id": "digest", "parent": "", "provider": "",
+        {"urn": PROVIDER, "type": TypeToken.AWS_PROVIDER, "name": "default_7_51_1", "custom": True, "id": "digest", "parent": "", "provider": "",
          "protect": False, "dependencies": [], "property_dependencies": {}, "inputs": {"region": "eu-west-1"}, "outputs": {"region": "eu-west-1"}},
-        {"urn": OU, "type": "aws:organizations/organizationalUnit:OrganizationalUnit", "name": "ou-sandbox", "custom": True, "id": "ou-ab12-cd34ef56",
+        {"urn": OU, "type": TypeToken.ORGANIZATIONAL_UNIT, "name": "ou-sandbox", "custom": True, "id": "ou-ab12-cd34ef56",
          "parent": PARENT, "provider": f"{PROVIDER}::digest", "protect": True, "dependencies": [PARENT],
          "property_dependencies": {"parentId": [PARENT]}, "inputs": {"name": "Sandbox", "token": "[secret]"},
          "outputs": {"id": "ou-ab12-cd34ef56", "name": "Sandbox"}},
