@@ -7,6 +7,7 @@ a route out of a sandbox) and never opens what they close.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlgov.constants import Environment, OuName
@@ -59,3 +60,18 @@ RULES: dict[Environment, EnvironmentRules] = {
 
 def rules_for(environment: Environment | str) -> EnvironmentRules:
     return RULES[Environment(environment)]
+
+
+def stages_where(condition: Callable[[EnvironmentRules], bool]) -> tuple[Environment, ...]:
+    """The environments whose rules meet ``condition``, in promotion order."""
+    return tuple(env for env in Environment if condition(RULES[env]))
+
+
+DEPLOYING_STAGES = stages_where(lambda rules: rules.automation_ou is not None)
+"""Stages a project deploys to through its pipeline: they get a model registry and its writers."""
+CATALOG_STAGES = stages_where(lambda rules: rules.provisions_catalog_products)
+"""Stages the approved-products portfolio is shared to."""
+DATA_LAKE_STAGES = stages_where(lambda rules: rules.data_lake_access)
+"""Stages whose accounts read the curated zone of the central data lake."""
+SHARED_READ_STAGES = stages_where(lambda rules: rules.automation_ou is not None or rules.provisions_catalog_products or rules.data_lake_access)
+"""Stages whose stacks the shared stack reads project account ids from (the union of the above)."""

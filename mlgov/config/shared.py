@@ -20,6 +20,7 @@ from mlgov.config.errors import ConfigIssue
 from mlgov import aws_rules
 from mlgov.config.fields import ConfigModel, RoleName, TagValue, Text, pattern_field, rule_checker, text_field
 from mlgov.constants import CURATED_ZONE, Environment, StackKind
+from mlgov.environments import DEPLOYING_STAGES, SHARED_READ_STAGES
 
 NS = "mlgov:"
 
@@ -29,8 +30,6 @@ DEFAULT_ZONES = ("raw", CURATED_ZONE, "features")
 UPSTREAMS = {"pypi": "public:pypi"}
 """CodeArtifact external connections by the name used in config."""
 
-# Stages whose stack the shared stack reads, and what it reads them for.
-READ_STAGES: tuple[Environment, ...] = (Environment.DEV, Environment.PREPROD, Environment.PROD)
 
 
 # Zone names become part of bucket names and Glue database names: keep them short and plain.
@@ -94,7 +93,7 @@ class SharedStackConfig(ConfigModel):
     org_stack: Text = Field(default="org", min_length=1)
     """Name of the org stack read through a StackReference ('org' or 'acme/mlgov/org')."""
     environment_stacks: dict[Environment, Text] = Field(
-        default_factory=lambda: {env: env.value for env in READ_STAGES}
+        default_factory=lambda: {env: env.value for env in SHARED_READ_STAGES}
     )
     """Environment stacks read for project account ids: keys dev, preprod, prod."""
     projects_file: Text = "projects.yaml"
@@ -112,7 +111,7 @@ class SharedStackConfig(ConfigModel):
     """Filled from projects_file by the loader."""
 
     def referenced_stacks(self) -> list[str]:
-        return [_short(self.org_stack)] + [_short(self.environment_stacks[env]) for env in READ_STAGES if env in self.environment_stacks]
+        return [_short(self.org_stack)] + [_short(self.environment_stacks[env]) for env in SHARED_READ_STAGES if env in self.environment_stacks]
 
     def projects_in(self, *stages: Environment) -> list[Project]:
         """Projects that use any of ``stages``, in catalogue order."""
@@ -120,7 +119,7 @@ class SharedStackConfig(ConfigModel):
 
     def registry_projects(self) -> list[Project]:
         """Projects that deploy through a pipeline (preprod or prod) and so get a model registry."""
-        return self.projects_in(Environment.PREPROD, Environment.PROD)
+        return self.projects_in(*DEPLOYING_STAGES)
 
 
 def _short(stack: str) -> str:
@@ -146,9 +145,12 @@ def check_shared(raw: dict[str, Any]) -> list[ConfigIssue]:
         issues.append(ConfigIssue(f"{NS}dataLakeZones", f"lacks the '{CURATED_ZONE}' zone, the one project dev accounts read", f"add '{CURATED_ZONE}'", zones))
     stacks = raw.get("environmentStacks")
     if isinstance(stacks, dict):
-        for env in READ_STAGES:
+        for env in SHARED_READ_STAGES:
             if env.value not in stacks:
                 issues.append(ConfigIssue(f"{NS}environmentStacks", f"lacks '{env.value}': the shared stack reads every project's {env.value} accounts", f"add '{env.value}: <stack name>'"))
-        if Environment.SANDBOX.value in stacks:
-            issues.append(ConfigIssue(f"{NS}environmentStacks.sandbox", "is not read: sandbox accounts get no shared services", "remove this key", stacks[Environment.SANDBOX.value]))
+        for env in Environment:
+            if env.value in stacks and env not in SHARED_READ_STAGES:
+                issues.append(ConfigIssue(
+                    f"{NS}environmentStacks.{env.value}", f"is not read: {env.value} accounts get no shared services", "remove this key", stacks[env.value],
+                ))
     return issues

@@ -1,7 +1,8 @@
 """The `shared` stack: services inside the core accounts, each through its own account provider.
 
 Reads the org stack (core account ids, organization id, access role) and the
-dev/preprod/prod stacks (each project's account ids). Which projects get a
+stacks of the stages the environment rules give shared services to (each
+project's account ids; dev, preprod and prod today). Which projects get a
 registry, a portfolio share or a data-lake grant comes from the project
 catalogue, so the resource set is known before any Output resolves; only the
 account ids arrive through the stack references.
@@ -24,9 +25,10 @@ from components.shared.log_archive import LogArchive, LogArchiveArgs
 from components.shared.model_registry import ModelRegistry, ModelRegistryArgs, RegistryProject
 from components.shared.package_repository import PackageRepository, PackageRepositoryArgs
 from components.shared.studio_catalog import StudioCatalog, StudioCatalogArgs, identity_center_role_pattern
+from mlgov.config.environment import Project
 from mlgov.config.shared import UPSTREAMS, SharedStackConfig
 from mlgov.constants import CURATED_ZONE, PROJECT, CoreAccountRole, Environment
-from mlgov.environments import rules_for
+from mlgov.environments import CATALOG_STAGES, DATA_LAKE_STAGES, DEPLOYING_STAGES, SHARED_READ_STAGES, rules_for
 from mlgov.programs.org_outputs import core_account_id
 
 PLATFORM_PROJECT = "platform"
@@ -58,7 +60,7 @@ class _Environments:
     """Project account ids from the environment stacks' ``projects`` outputs."""
 
     def __init__(self, config: SharedStackConfig):
-        self.stacks = {env: config.environment_stacks[env] for env in config.environment_stacks if env != Environment.SANDBOX}
+        self.stacks = {env: config.environment_stacks[env] for env in SHARED_READ_STAGES if env in config.environment_stacks}
         self.references = {env: pulumi.StackReference(stack) for env, stack in self.stacks.items()}
 
     def account(self, env: Environment, project: str, key: str = "accountId") -> pulumi.Output[str]:
@@ -73,6 +75,18 @@ class _Environments:
             return value
 
         return self.references[env].require_output("projects").apply(pick)
+
+    def accounts_by_project(self, stages: tuple[Environment, ...], projects: list[Project]) -> dict[str, pulumi.Output[str]]:
+        """The account ids of ``projects`` in ``stages``, keyed by project name.
+
+        The keys name resources (shares, grants); where the rules give a service to
+        several stages, each key also carries the stage so that names stay unique.
+        """
+        several = len(stages) > 1
+        return {
+            f"{project.name}-{env.value}" if several else project.name: self.account(env, project.name)
+            for project in projects for env in stages if env in project.stages
+        }
 
 
 def _management_provider(org: pulumi.StackReference, region: str, tags: dict[str, str]) -> aws.Provider:
@@ -122,7 +136,7 @@ def _connect(config: SharedStackConfig) -> _Shared:
 
 def _model_registry(shared: _Shared) -> ModelRegistry:
     """A model package group per project that deploys: its pipelines register, its preprod/prod accounts read."""
-    team, envs, deploying = CoreAccountRole.TEAM_SHARED_SERVICES, shared.envs, (Environment.PREPROD, Environment.PROD)
+    team, envs, deploying = CoreAccountRole.TEAM_SHARED_SERVICES, shared.envs, DEPLOYING_STAGES
     return ModelRegistry(
         "model-registry",
         ModelRegistryArgs(
@@ -152,9 +166,9 @@ def launcher_permission_sets() -> tuple[str, ...]:
 
 
 def _studio_catalog(shared: _Shared, key: SharedKey) -> StudioCatalog:
-    """The approved-products portfolio, shared to every project dev account."""
+    """The approved-products portfolio, shared to every project account of the stages that provision products."""
     team, config = CoreAccountRole.TEAM_SHARED_SERVICES, shared.config
-    dev_projects = config.projects_in(Environment.DEV)
+    launching_projects = config.projects_in(*CATALOG_STAGES)
     return StudioCatalog(
         "catalog",
         StudioCatalogArgs(
@@ -164,11 +178,11 @@ def _studio_catalog(shared: _Shared, key: SharedKey) -> StudioCatalog:
             region=shared.region,
             template_bucket=pulumi.Output.concat(bucket_name(PROJECT, "catalog"), shared.account_ids[team]),
             kms_key_arn=key.arn,
-            share_account_ids={project.name: shared.envs.account(Environment.DEV, project.name) for project in dev_projects},
+            share_account_ids=shared.envs.accounts_by_project(CATALOG_STAGES, launching_projects),
             launcher_role_patterns=tuple(identity_center_role_pattern(name) for name in launcher_permission_sets()),
             tag_options={
-                "mlgov:project": tuple(project.name for project in dev_projects),
-                "mlgov:cost-center": tuple(sorted({project.cost_center for project in dev_projects})),
+                "mlgov:project": tuple(project.name for project in launching_projects),
+                "mlgov:cost-center": tuple(sorted({project.cost_center for project in launching_projects})),
             },
             owner=config.service_catalog.provider_name,
             tags=shared.tags,
@@ -216,7 +230,7 @@ def _package_repository(shared: _Shared) -> PackageRepository:
 
 
 def _data_lake(shared: _Shared) -> DataLake:
-    """The zone buckets and Lake Formation; project dev accounts read the curated zone."""
+    """The zone buckets and Lake Formation; project accounts of the stages with data-lake access read the curated zone."""
     return DataLake(
         "data-lake",
         DataLakeArgs(
@@ -225,7 +239,7 @@ def _data_lake(shared: _Shared) -> DataLake:
             bucket_prefix=shared.org.require_output("dataLakeBucketPrefix"),
             zones=tuple(shared.config.data_lake_zones),
             readable_zone=CURATED_ZONE,
-            reader_account_ids={project.name: shared.envs.account(Environment.DEV, project.name) for project in shared.config.projects_in(Environment.DEV)},
+            reader_account_ids=shared.envs.accounts_by_project(DATA_LAKE_STAGES, shared.config.projects_in(*DATA_LAKE_STAGES)),
             deploy_role_name=shared.role_name,
             tags=shared.tags,
         ),

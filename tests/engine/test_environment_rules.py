@@ -139,3 +139,35 @@ def test_network_isolation_by_default_on_the_expected_environments(tmp_path):
     for env, expected in EXPECTED.items():
         attached = _attached(org, ou_ids[expected["workload_ou"]])
         assert ("mlgov-sagemaker-require-network-isolation" in attached) is expected["network_isolation"], env
+
+
+# ---- the shared stack serves each stage as its rules say --------------------------------------
+
+
+def _project_accounts(plans, env, key="accountId") -> set[str]:
+    return {project[key] for project in (plans[env].outputs.get("projects") or {}).values() if project.get(key)}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_portfolio_is_shared_only_to_the_stages_that_provision_products(plans, env):
+    shared_to = {share.inputs["principalId"] for share in plans["shared"].of_type(TypeToken.SERVICECATALOG_PORTFOLIO_SHARE)}
+    accounts = _project_accounts(plans, env)
+    assert accounts, f"the sample {env} stack vends no project account"
+    assert (accounts <= shared_to) is EXPECTED[env]["provisions_catalog_products"], env
+    assert accounts.isdisjoint(shared_to) is not EXPECTED[env]["provisions_catalog_products"], env
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_curated_zone_is_granted_only_to_the_stages_with_data_lake_access(plans, env):
+    readers = {grant.inputs["principal"] for grant in plans["shared"].of_type(TypeToken.LAKEFORMATION_PERMISSIONS)}
+    accounts = _project_accounts(plans, env)
+    assert (accounts <= readers) is EXPECTED[env]["data_lake_access"], env
+    assert accounts.isdisjoint(readers) is not EXPECTED[env]["data_lake_access"], env
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_model_registries_are_written_only_from_the_stages_a_pipeline_deploys_to(plans, env):
+    policies = json.dumps([p.inputs["resourcePolicy"] for p in plans["shared"].of_type(TypeToken.SAGEMAKER_MODEL_PACKAGE_GROUP_POLICY)])
+    automation = _project_accounts(plans, env, "automationAccountId")
+    assert bool(automation) is (EXPECTED[env]["automation_ou"] is not None), env
+    assert all(account in policies for account in automation | _project_accounts(plans, env)) is (EXPECTED[env]["automation_ou"] is not None), env

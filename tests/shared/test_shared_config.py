@@ -34,6 +34,8 @@ def stacks_with(tmp_path: Path, **changes) -> Path:
         ({"ecrRepositories": ["ML/Base"]}, "mlgov:ecrRepositories[0]", "ECR repository name"),
         ({"codeArtifact": {"domain": "x"}}, "mlgov:codeArtifact.domain", "CodeArtifact domain"),
         ({"environmentStacks": {"dev": "dev", "prod": "prod"}}, "mlgov:environmentStacks", "lacks 'preprod'"),
+        ({"environmentStacks": {"sandbox": "sandbox", "dev": "dev", "preprod": "preprod", "prod": "prod"}},
+         "mlgov:environmentStacks.sandbox", "sandbox accounts get no shared services"),
         ({"costCenter": None}, "mlgov:costCenter", "Field required"),
         ({"logArchive": {"retentionDays": 0}}, "mlgov:logArchive.retentionDays", "greater than or equal"),
     ],
