@@ -73,5 +73,5 @@ CATALOG_STAGES = stages_where(lambda rules: rules.provisions_catalog_products)
 """Stages the approved-products portfolio is shared to."""
 DATA_LAKE_STAGES = stages_where(lambda rules: rules.data_lake_access)
 """Stages whose accounts read the curated zone of the central data lake."""
-SHARED_READ_STAGES = stages_where(lambda rules: rules.automation_ou is not None or rules.provisions_catalog_products or rules.data_lake_access)
-"""Stages whose stacks the shared stack reads project account ids from (the union of the above)."""
+SHARED_READ_STAGES = tuple(env for env in Environment if env in {*DEPLOYING_STAGES, *CATALOG_STAGES, *DATA_LAKE_STAGES})
+"""Stages whose stacks the shared stack reads project account ids from: the union of the three above."""
