@@ -126,8 +126,12 @@ def _create_or_replay(service: Service, caller: Caller, key: str | None, digest:
             if replayed is not None:
                 return replayed, True
             return build(session), False
-    except IntegrityError:
-        # Two calls with one key raced; the other one inserted first.
+    except (IntegrityError, ApiError) as error:
+        # Two calls with one key raced and the other one committed first. This one then meets its row
+        # either as the duplicate key (the insert) or, where the database shows committed rows to a
+        # running transaction (PostgreSQL's read committed), as the project's open request.
+        if isinstance(error, ApiError) and (error.code != "project_busy" or not key):
+            raise
         with service.sessions() as session, session.begin():
             replayed = _replay(session, caller, key, digest)
             if replayed is None:
