@@ -95,3 +95,35 @@ def test_a_request_from_post_to_applied(fake_service, database_url):
         client.post(f"/v1/project-requests/{request_id}/approve", headers=auth(keys["bob"]))
         assert wait_for(client, keys["alice"], request_id)["status"] == "applied"
         assert client.get("/v1/projects/on-both-databases", headers=auth(keys["alice"])).json()["accounts"]["dev"]["accountId"]
+
+
+@pytest.mark.parametrize("same_body", [True, False])
+def test_a_post_that_loses_the_idempotency_race_gets_the_winners_request(fake_service, database_url, monkeypatch, same_body):
+    """The window the concurrent test above can only hit by chance, opened on purpose: this call's own checks
+    for an earlier request with its key run before the other call commits, its insert after. It must answer with
+    the other call's request (or 409 idempotency_key_reused for another body), never 409 project_busy."""
+    from mlgov.service import requests as ops
+    from mlgov.service.auth import Caller, Role
+    from mlgov.service.errors import ApiError
+
+    service = fake_service(database_url=database_url)
+    alice = Caller("alice", frozenset({Role.REQUESTER.value}))
+    body = {**project("raced-project", ["dev"]), "reason": "r"}
+    winner, _ = ops.create(service, alice, body, "k")
+
+    racing = {"on": True}
+    replay, open_request = ops._replay, ops.open_request
+    monkeypatch.setattr(ops, "_replay", lambda *args: None if racing["on"] else replay(*args))
+
+    def committed_meanwhile(*args):
+        racing["on"] = False  # the winner's row is visible from here on
+        return open_request(*args)
+
+    monkeypatch.setattr(ops, "open_request", committed_meanwhile)
+    if same_body:
+        row, replayed = ops.create(service, alice, body, "k")
+        assert (row.id, replayed) == (winner.id, True)
+    else:
+        with pytest.raises(ApiError) as refused:
+            ops.create(service, alice, {**body, "reason": "another"}, "k")
+        assert (refused.value.status, refused.value.code) == (409, "idempotency_key_reused")
